@@ -1,0 +1,184 @@
+//! Read/write classification of operations and the access level a token source grants.
+
+use std::fmt;
+
+/// Whether an operation only reads or also changes state on the server.
+///
+/// Every operation in this family's specs carries an `x-wxcc-access` extension; operations that
+/// read but use `POST` (Search, the captures query) are [`Access::Read`]. The classification
+/// decides what a read-only token source may call and which failures may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// The operation changes nothing on the server.
+    Read,
+    /// The operation creates, changes or deletes something, or acts on a live interaction.
+    Write,
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        })
+    }
+}
+
+/// What a token source is allowed to do, chosen when it is configured.
+///
+/// A read-only source asks only for read scopes, and the [`Signer`](crate::Signer) refuses any
+/// [`Access::Write`] operation before the request leaves the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum AccessLevel {
+    /// Only operations classified [`Access::Read`].
+    ReadOnly,
+    /// Every operation.
+    #[default]
+    ReadWrite,
+}
+
+impl AccessLevel {
+    /// Whether an operation with the given classification may be sent.
+    ///
+    /// ```
+    /// use wxcc_auth::{Access, AccessLevel};
+    /// assert!(AccessLevel::ReadOnly.allows(Access::Read));
+    /// assert!(!AccessLevel::ReadOnly.allows(Access::Write));
+    /// assert!(AccessLevel::ReadWrite.allows(Access::Write));
+    /// ```
+    pub const fn allows(self, access: Access) -> bool {
+        matches!(
+            (self, access),
+            (AccessLevel::ReadWrite, _) | (AccessLevel::ReadOnly, Access::Read)
+        )
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AccessLevel::ReadOnly => "read-only",
+            AccessLevel::ReadWrite => "read-write",
+        })
+    }
+}
+
+/// One operation of a generated client, as described by its spec.
+///
+/// The generated crates expose a table of these (written by `cargo xtask codegen`), which the
+/// [`Signer`](crate::Signer) consults by operation id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`, as progenitor reports it to the client hooks.
+    pub id: &'static str,
+    /// HTTP method in upper case.
+    pub method: &'static str,
+    /// Path template relative to the base URL, such as `/v1/tasks/{taskId}`.
+    pub path: &'static str,
+    /// Read or write, from the spec's `x-wxcc-access`.
+    pub access: Access,
+    /// OAuth scopes, any one of which allows the call, from the spec's `x-wxcc-scopes`.
+    pub scopes: &'static [&'static str],
+}
+
+/// The operations of one API, sorted by id, for lookups on every request.
+///
+/// ```
+/// use wxcc_auth::{Access, Operation, OperationTable};
+///
+/// static OPS: OperationTable = OperationTable::new(&[
+///     Operation { id: "createTask", method: "POST", path: "/v1/tasks", access: Access::Write, scopes: &["cjp:user"] },
+///     Operation { id: "search", method: "POST", path: "/search", access: Access::Read, scopes: &["cjp:config_read"] },
+/// ]);
+/// assert_eq!(OPS.access("search"), Some(Access::Read));
+/// assert_eq!(OPS.access("noSuchOperation"), None);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct OperationTable {
+    operations: &'static [Operation],
+}
+
+impl OperationTable {
+    /// Wraps a table. The slice must be sorted by [`Operation::id`]; the generated tables are,
+    /// and [`OperationTable::is_sorted`] lets a test prove it.
+    pub const fn new(operations: &'static [Operation]) -> Self {
+        Self { operations }
+    }
+
+    /// A table with no operations: every lookup answers `None`.
+    pub const fn empty() -> Self {
+        Self { operations: &[] }
+    }
+
+    /// The operation with this id, if the table has it.
+    pub fn get(&self, id: &str) -> Option<&'static Operation> {
+        self.operations
+            .binary_search_by(|op| op.id.cmp(id))
+            .ok()
+            .map(|i| &self.operations[i])
+    }
+
+    /// The classification of the operation with this id, if the table has it.
+    pub fn access(&self, id: &str) -> Option<Access> {
+        self.get(id).map(|op| op.access)
+    }
+
+    /// All operations, sorted by id.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static Operation> + use<> {
+        self.operations.iter()
+    }
+
+    /// Number of operations.
+    pub fn len(&self) -> usize {
+        self.operations.len()
+    }
+
+    /// Whether the table has no operations.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// Whether ids are strictly increasing, which lookups rely on.
+    pub fn is_sorted(&self) -> bool {
+        self.operations.windows(2).all(|w| w[0].id < w[1].id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn op(id: &'static str, access: Access) -> Operation {
+        Operation {
+            id,
+            method: "GET",
+            path: "/",
+            access,
+            scopes: &[],
+        }
+    }
+
+    static TABLE: OperationTable = OperationTable::new(&[
+        op("a", Access::Read),
+        op("b", Access::Write),
+        op("c", Access::Read),
+    ]);
+
+    #[test]
+    fn lookups_find_every_entry_and_nothing_else() {
+        assert!(TABLE.is_sorted());
+        assert_eq!(TABLE.access("a"), Some(Access::Read));
+        assert_eq!(TABLE.access("b"), Some(Access::Write));
+        assert_eq!(TABLE.access("c"), Some(Access::Read));
+        assert_eq!(TABLE.access("d"), None);
+        assert_eq!(TABLE.len(), 3);
+        assert!(OperationTable::empty().get("a").is_none());
+    }
+
+    #[test]
+    fn unsorted_tables_are_detected() {
+        static BAD: OperationTable =
+            OperationTable::new(&[op("b", Access::Read), op("a", Access::Read)]);
+        assert!(!BAD.is_sorted());
+    }
+}

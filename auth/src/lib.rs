@@ -1,0 +1,36 @@
+//! Tokens and request signing for the Webex Contact Center (WxCC) and Webex Engage clients.
+//!
+//! Every generated client in this family (`wxcc-api`, `engage-api`) signs its requests through a
+//! [`Signer`]. A signer asks a [`TokenSource`] for a bearer token, refuses operations the source's
+//! [`AccessLevel`] does not allow before anything is sent, adds a `TrackingId` header, and on a
+//! `401` invalidates the rejected token and resends the request once with a fresh one.
+//!
+//! This release ships one token source, [`StaticToken`], for a token you obtained elsewhere (a
+//! personal access token from the developer portal, or one your own token server hands out). The
+//! OAuth lifecycles (integration connector, service app, named node authorizations), the token
+//! cache and the token stores are being built on top of the same [`TokenSource`] trait and are
+//! not part of this release yet.
+//!
+//! ```
+//! use wxcc_auth::{AccessLevel, StaticToken, TokenSource};
+//!
+//! let source = StaticToken::new("portal-token", "MTIz...").read_only();
+//! assert_eq!(source.access_level(), AccessLevel::ReadOnly);
+//! // Neither Debug nor Display ever shows the token itself.
+//! assert!(!format!("{source:?}").contains("MTIz"));
+//! ```
+
+mod access;
+mod error;
+mod signer;
+mod source;
+mod token;
+
+pub use access::{Access, AccessLevel, Operation, OperationTable};
+pub use error::Error;
+pub use signer::{Signer, TRACKING_ID_HEADER};
+pub use source::{StaticToken, TokenFuture, TokenSource};
+pub use token::AccessToken;
+
+/// Re-exported so callers can build and read secrets without naming `secrecy` themselves.
+pub use secrecy::{ExposeSecret, SecretString};

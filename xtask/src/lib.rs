@@ -1,0 +1,20 @@
+//! Maintenance tasks for the wxcc workspace, run as `cargo xtask <command>`.
+//!
+//! The main one is `codegen`: it loads the project's OpenAPI specs, fixes known classes of spec
+//! defects (see [`normalize`]), runs progenitor and writes the generated client crates. The same
+//! pipeline builds a standalone client crate from any OpenAPI 3.0 file.
+
+pub mod codegen;
+pub mod error;
+pub mod generate;
+pub mod load;
+pub mod normalize;
+pub mod validate;
+
+/// Command-line help.
+pub const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check] [--verbose]
+      Regenerate generated/*/src from specs/ (or, with --check, fail if they are stale).
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--wxcc-auth PATH|VERSION] [--verbose]
+      Build a standalone client crate in DIR from any OpenAPI 3.0 file (JSON or YAML).";

@@ -1,0 +1,87 @@
+//! `cargo xtask`: see [`xtask::USAGE`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::codegen::{self, Standalone};
+use xtask::error::Error;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error @ Error::Usage(_)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Error> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(Error::Usage("no command given".into()));
+    };
+    match command.as_str() {
+        "codegen" => codegen_command(rest),
+        "help" | "--help" | "-h" => {
+            println!("{}", xtask::USAGE);
+            Ok(())
+        }
+        other => Err(Error::Usage(format!("unknown command `{other}`"))),
+    }
+}
+
+fn codegen_command(args: &[String]) -> Result<(), Error> {
+    let mut check = false;
+    let mut verbose = false;
+    let mut spec = None;
+    let mut out = None;
+    let mut name = None;
+    let mut auth = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |flag: &str| {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| Error::Usage(format!("`{flag}` needs a value")))
+        };
+        match arg.as_str() {
+            "--check" => check = true,
+            "--verbose" | "-v" => verbose = true,
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--name" => name = Some(value("--name")?),
+            "--wxcc-auth" => auth = Some(value("--wxcc-auth")?),
+            other => return Err(Error::Usage(format!("unknown option `{other}`"))),
+        }
+    }
+    match (spec, out) {
+        (None, None) => {
+            if name.is_some() || auth.is_some() {
+                return Err(Error::Usage(
+                    "`--name` and `--wxcc-auth` go with `--spec`".into(),
+                ));
+            }
+            codegen::workspace(&codegen::workspace_root(), check, verbose)
+        }
+        (Some(spec), Some(out)) => {
+            if check {
+                return Err(Error::Usage(
+                    "`--check` applies to the workspace's own specs".into(),
+                ));
+            }
+            codegen::standalone(&Standalone {
+                spec,
+                out,
+                name,
+                auth,
+                verbose,
+            })
+        }
+        _ => Err(Error::Usage("`--spec` and `--out` go together".into())),
+    }
+}
