@@ -51,6 +51,14 @@ pub fn workspace(root: &Path, check: bool, verbose: bool) -> Result<()> {
     for target in TARGETS {
         let started = Instant::now();
         let spec = load::load(&root.join(target.spec))?;
+        let problems = crate::validate::lint(&spec);
+        if !problems.is_empty() {
+            return Err(Error::Spec {
+                path: root.join(target.spec),
+                place: format!("{} problems", problems.len()),
+                message: problems.join("\n"),
+            });
+        }
         let generated = generate::generate(&spec)?;
         print_report(target.spec, &generated, started, verbose);
         for (file, contents) in outputs(&generated) {
@@ -139,7 +147,7 @@ fn compare(root: &Path, path: &Path, expected: &str, verbose: bool) -> Result<Op
         }
     }
     let mut block = format!(
-        "  {shown}: {changed} lines differ{}\n",
+        "  {shown}: {changed} changed lines{}\n",
         first
             .map(|l| format!(", first at line {l}"))
             .unwrap_or_default()
@@ -200,6 +208,9 @@ pub struct Standalone {
 pub fn standalone(options: &Standalone) -> Result<()> {
     let started = Instant::now();
     let spec = load::load(&options.spec)?;
+    for problem in crate::validate::lint(&spec) {
+        eprintln!("warning: {problem}");
+    }
     let generated = generate::generate(&spec)?;
     print_report(
         &options.spec.display().to_string(),
@@ -322,7 +333,7 @@ fn standalone_lib(title: &str, spec: &Path) -> String {
 //! of the token source, and one retry with a fresh token after a `401`.
 
 #[rustfmt::skip]
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#[allow(missing_docs, unused_imports, unused_comparisons, clippy::all, clippy::pedantic)]
 mod generated;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]

@@ -103,6 +103,106 @@ pub fn typed(spec: &Spec) -> Result<openapiv3::OpenAPI> {
     })
 }
 
+/// Keys that `openapiv3` would silently ignore but that a strict OpenAPI 3.0 validator rejects:
+/// unknown keys in path items, operations and responses (usually an indentation slip that
+/// moves a response out of `responses`), and response codes that are not codes.
+pub fn lint(spec: &Spec) -> Vec<String> {
+    const PATH_ITEM: &[&str] = &[
+        "summary",
+        "description",
+        "servers",
+        "parameters",
+        "$ref",
+        "get",
+        "put",
+        "post",
+        "delete",
+        "options",
+        "head",
+        "patch",
+        "trace",
+    ];
+    const OPERATION: &[&str] = &[
+        "tags",
+        "summary",
+        "description",
+        "externalDocs",
+        "operationId",
+        "parameters",
+        "requestBody",
+        "responses",
+        "callbacks",
+        "deprecated",
+        "security",
+        "servers",
+    ];
+    const RESPONSE: &[&str] = &["description", "headers", "content", "links", "$ref"];
+    let allowed = |key: &str, list: &[&str]| key.starts_with("x-") || list.contains(&key);
+    let mut problems = Vec::new();
+    let mut problem = |pointer: String, message: String| {
+        problems.push(format!(
+            "{}: {pointer}: {message}",
+            spec.file_of(&pointer).display()
+        ));
+    };
+    let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
+        return problems;
+    };
+    for (path, item) in paths {
+        let item_pointer = format!("/paths/{}", escape(path));
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for key in item.keys().filter(|k| !allowed(k, PATH_ITEM)) {
+            problem(
+                item_pointer.clone(),
+                format!("unknown path item key `{key}`"),
+            );
+        }
+        for method in crate::normalize::METHODS {
+            let Some(op) = item.get(method).and_then(Value::as_object) else {
+                continue;
+            };
+            let op_pointer = format!("{item_pointer}/{method}");
+            for key in op.keys().filter(|k| !allowed(k, OPERATION)) {
+                problem(op_pointer.clone(), format!("unknown operation key `{key}`"));
+            }
+            let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+                problem(op_pointer, "operation has no `responses`".into());
+                continue;
+            };
+            for (status, response) in responses {
+                let code = status == "default"
+                    || (status.len() == 3
+                        && status.starts_with(['1', '2', '3', '4', '5'])
+                        && status[1..]
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'));
+                let response_pointer = format!("{op_pointer}/responses/{}", escape(status));
+                if !code {
+                    problem(
+                        response_pointer.clone(),
+                        format!("`{status}` is not a response code"),
+                    );
+                }
+                let Some(response) = response.as_object() else {
+                    continue;
+                };
+                for key in response.keys().filter(|k| !allowed(k, RESPONSE)) {
+                    problem(
+                        response_pointer.clone(),
+                        format!("unknown response key `{key}`"),
+                    );
+                }
+                if !response.contains_key("description") && !response.contains_key("$ref") {
+                    problem(response_pointer, "response has no `description`".into());
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// All three checks, in the order that gives the clearest message first.
 pub fn check(spec: &Spec) -> Result<openapiv3::OpenAPI> {
     check_version(spec)?;
@@ -154,6 +254,24 @@ mod tests {
         assert!(
             e.contains("#/components/schemas/Missing` points at nothing"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn misplaced_keys_are_linted() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {
+                "responses": {"200": {"description": "ok"}},
+                "400": {"description": "bad"}
+            }}}
+        });
+        let problems = lint(&spec(doc));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("/paths/~1x/get: unknown operation key `400`"),
+            "{problems:?}"
         );
     }
 

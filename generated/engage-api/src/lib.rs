@@ -10,15 +10,19 @@
 //! read-only (see [`OPERATIONS`] for how each operation is classified). A `401` invalidates the
 //! token and the request is sent once more with a fresh one.
 //!
+//! The conversation paths are modeled on the documented Webex Connect node contracts; Cisco
+//! does not publish them (see `specs/README.md`). Cisco intends this API for Webex Engage
+//! standalone customers and its own integrations; WxCC customers should use `wxcc-api`.
+//!
 //! ```no_run
-//! use wxcc_api::Client;
+//! use engage_api::Client;
 //! use wxcc_auth::StaticToken;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let token = StaticToken::new("reporting", std::env::var("WXCC_TOKEN")?).read_only();
-//! let client = Client::with_token_source("https://api.wxcc-us1.cisco.com", token);
-//! let teams = client.list_teams().orgid("my-org-id").send().await?;
-//! println!("{} teams", teams.len());
+//! let token = StaticToken::new("engage-node", std::env::var("ENGAGE_TOKEN")?);
+//! let client = Client::with_token_source("https://api-us-site-1.imiengage.io/api/v1", token);
+//! let conversation = client.get_conversation().conversation_id("c-1").send().await?;
+//! println!("{:?}", conversation.status);
 //! # Ok(()) }
 //! ```
 
@@ -33,7 +37,7 @@ pub use generated::*;
 pub use operations::OPERATIONS;
 
 impl Client {
-    /// A client for `baseurl` (a regional host such as `https://api.wxcc-us1.cisco.com`) whose
+    /// A client for `baseurl` (a regional base such as `https://api-us-site-1.imiengage.io/api/v1`) whose
     /// requests are signed with tokens from `source`.
     ///
     /// Uses progenitor's default `reqwest` client (15 s connect and request timeouts); build your

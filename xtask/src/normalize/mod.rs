@@ -12,6 +12,7 @@ mod operation_ids;
 mod parameters;
 mod prepare;
 mod responses;
+mod type_names;
 mod unsupported_bodies;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ pub enum Defect {
     FormatWithoutType,
     /// Enum values that become the same Rust identifier (`STRING` and `String`).
     CollidingEnumValues,
+    /// Schemas that become the same Rust type name (`location` and `Location`).
+    CollidingTypeNames,
     /// A request or response offers several media types.
     SeveralMediaTypes,
     /// A JSON body declared as `*/*`, `+json` or `hal+json` instead of `application/json`.
@@ -49,10 +52,11 @@ pub enum Defect {
 
 impl Defect {
     /// Every class, in report order.
-    pub const ALL: [Defect; 11] = [
+    pub const ALL: [Defect; 12] = [
         Defect::DuplicateOperationId,
         Defect::FormatWithoutType,
         Defect::CollidingEnumValues,
+        Defect::CollidingTypeNames,
         Defect::SeveralMediaTypes,
         Defect::JsonMediaTypeVariant,
         Defect::MediaTypeWithoutSchema,
@@ -69,6 +73,7 @@ impl Defect {
             Defect::DuplicateOperationId => "duplicate or missing operationId",
             Defect::FormatWithoutType => "format without type",
             Defect::CollidingEnumValues => "enum values colliding as Rust names",
+            Defect::CollidingTypeNames => "schema names colliding as Rust types",
             Defect::SeveralMediaTypes => "several media types",
             Defect::JsonMediaTypeVariant => "*/*, +json or hal+json media type",
             Defect::MediaTypeWithoutSchema => "media type without schema",
@@ -183,6 +188,7 @@ pub fn normalize(doc: &mut Value) -> Report {
     operation_ids::fix(doc, &mut report);
     formats::fix(doc, &mut report);
     enums::fix(doc, &mut report);
+    type_names::fix(doc, &mut report);
     media_types::fix_several(doc, &mut report);
     media_types::fix_json_variants(doc, &mut report);
     media_types::fix_missing_schema(doc, &mut report);
