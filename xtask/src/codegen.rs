@@ -334,6 +334,7 @@ fn standalone_lib(title: &str, spec: &Path) -> String {
 
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, unused_comparisons, clippy::all, clippy::pedantic)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod generated;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]
@@ -344,8 +345,21 @@ pub use operations::OPERATIONS;
 
 impl Client {{
     /// A client for `baseurl` whose requests are signed with tokens from `source`.
-    pub fn with_token_source(baseurl: &str, source: impl wxcc_auth::TokenSource + 'static) -> Self {{
-        Self::new(baseurl, wxcc_auth::Signer::new(source, OPERATIONS))
+    ///
+    /// # Errors
+    ///
+    /// When `reqwest` cannot build its client (its TLS backend failed to initialize).
+    pub fn with_token_source(
+        baseurl: &str,
+        source: impl wxcc_auth::TokenSource + 'static,
+    ) -> Result<Self, reqwest::Error> {{
+        let timeout = std::time::Duration::from_secs(15);
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self::new_with_client(baseurl, http, wxcc_auth::Signer::new(source, OPERATIONS)))
     }}
 }}
 

@@ -20,14 +20,15 @@
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let token = StaticToken::new("engage-node", std::env::var("ENGAGE_TOKEN")?);
-//! let client = Client::with_token_source("https://api-us-site-1.imiengage.io/api/v1", token);
+//! let client = Client::with_token_source("https://api-us-site-1.imiengage.io/api/v1", token)?;
 //! let conversation = client.get_conversation().conversation_id("c-1").send().await?;
 //! println!("{:?}", conversation.status);
 //! # Ok(()) }
 //! ```
 
 #[rustfmt::skip]
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#[allow(missing_docs, unused_imports, unused_comparisons, clippy::all, clippy::pedantic)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod generated;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]
@@ -40,10 +41,28 @@ impl Client {
     /// A client for `baseurl` (a regional base such as `https://api-us-site-1.imiengage.io/api/v1`) whose
     /// requests are signed with tokens from `source`.
     ///
-    /// Uses progenitor's default `reqwest` client (15 s connect and request timeouts); build your
-    /// own and use [`Client::new_with_client`] with a [`wxcc_auth::Signer`] for other settings.
-    pub fn with_token_source(baseurl: &str, source: impl wxcc_auth::TokenSource + 'static) -> Self {
-        Self::new(baseurl, wxcc_auth::Signer::new(source, OPERATIONS))
+    /// The `reqwest` client has 15 s connect and request timeouts and follows no redirects;
+    /// build your own and use [`Client::new_with_client`] with a [`wxcc_auth::Signer`] for other
+    /// settings.
+    ///
+    /// # Errors
+    ///
+    /// When `reqwest` cannot build its client (its TLS backend failed to initialize).
+    pub fn with_token_source(
+        baseurl: &str,
+        source: impl wxcc_auth::TokenSource + 'static,
+    ) -> Result<Self, reqwest::Error> {
+        let timeout = std::time::Duration::from_secs(15);
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self::new_with_client(
+            baseurl,
+            http,
+            wxcc_auth::Signer::new(source, OPERATIONS),
+        ))
     }
 }
 

@@ -1,5 +1,7 @@
 //! The Engage client's operation table and signing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
 use httpmock::Method::GET;
 use httpmock::MockServer;
 use serde_json::json;
@@ -35,7 +37,8 @@ async fn reads_are_signed() {
         })
         .await;
     let client =
-        Client::with_token_source(&server.base_url(), StaticToken::new("node", "engage-token"));
+        Client::with_token_source(&server.base_url(), StaticToken::new("node", "engage-token"))
+            .unwrap();
     let page = client
         .get_transcript()
         .conversation_id("c-1")

@@ -16,14 +16,15 @@
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let token = StaticToken::new("reporting", std::env::var("WXCC_TOKEN")?).read_only();
-//! let client = Client::with_token_source("https://api.wxcc-us1.cisco.com", token);
+//! let client = Client::with_token_source("https://api.wxcc-us1.cisco.com", token)?;
 //! let teams = client.list_teams().orgid("my-org-id").send().await?;
 //! println!("{} teams", teams.len());
 //! # Ok(()) }
 //! ```
 
 #[rustfmt::skip]
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#[allow(missing_docs, unused_imports, unused_comparisons, clippy::all, clippy::pedantic)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod generated;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]
@@ -36,10 +37,28 @@ impl Client {
     /// A client for `baseurl` (a regional host such as `https://api.wxcc-us1.cisco.com`) whose
     /// requests are signed with tokens from `source`.
     ///
-    /// Uses progenitor's default `reqwest` client (15 s connect and request timeouts); build your
-    /// own and use [`Client::new_with_client`] with a [`wxcc_auth::Signer`] for other settings.
-    pub fn with_token_source(baseurl: &str, source: impl wxcc_auth::TokenSource + 'static) -> Self {
-        Self::new(baseurl, wxcc_auth::Signer::new(source, OPERATIONS))
+    /// The `reqwest` client has 15 s connect and request timeouts and follows no redirects;
+    /// build your own and use [`Client::new_with_client`] with a [`wxcc_auth::Signer`] for other
+    /// settings.
+    ///
+    /// # Errors
+    ///
+    /// When `reqwest` cannot build its client (its TLS backend failed to initialize).
+    pub fn with_token_source(
+        baseurl: &str,
+        source: impl wxcc_auth::TokenSource + 'static,
+    ) -> Result<Self, reqwest::Error> {
+        let timeout = std::time::Duration::from_secs(15);
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self::new_with_client(
+            baseurl,
+            http,
+            wxcc_auth::Signer::new(source, OPERATIONS),
+        ))
     }
 }
 

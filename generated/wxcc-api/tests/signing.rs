@@ -1,6 +1,8 @@
 //! The generated client's requests go through the `wxcc-auth` signer: bearer token, tracking id,
 //! no `api-version`, access level enforced locally, and one retry with a fresh token on `401`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -34,7 +36,8 @@ async fn requests_carry_bearer_and_tracking_id_but_no_api_version() {
                 .json_body(json!({"data": {"taskDetails": {"tasks": []}}}));
         })
         .await;
-    let client = Client::with_token_source(&server.base_url(), StaticToken::new("t", "token-1"));
+    let client =
+        Client::with_token_source(&server.base_url(), StaticToken::new("t", "token-1")).unwrap();
     let response = client.search().body(search_body()).send().await.unwrap();
     assert_eq!(response.data["taskDetails"]["tasks"], json!([]));
     mock.assert_calls_async(1).await;
@@ -51,7 +54,8 @@ async fn a_caller_supplied_tracking_id_is_kept() {
             then.status(200).json_body(json!({"data": {}}));
         })
         .await;
-    let client = Client::with_token_source(&server.base_url(), StaticToken::new("t", "token-1"));
+    let client =
+        Client::with_token_source(&server.base_url(), StaticToken::new("t", "token-1")).unwrap();
     client
         .search()
         .tracking_id("INTEGRATION-abc")
@@ -74,7 +78,8 @@ async fn a_read_only_source_refuses_writes_before_sending() {
     let client = Client::with_token_source(
         &server.base_url(),
         StaticToken::new("reporting", "token-1").read_only(),
-    );
+    )
+    .unwrap();
     let body = CreateTaskRequest::builder()
         .destination("+14085550100")
         .entry_point_id("ep-1")
@@ -168,7 +173,8 @@ async fn a_static_token_that_is_rejected_is_not_retried() {
                 .json_body(json!({"trackingId": "T-1", "error": {"key": "401"}}));
         })
         .await;
-    let client = Client::with_token_source(&server.base_url(), StaticToken::new("t", "stale"));
+    let client =
+        Client::with_token_source(&server.base_url(), StaticToken::new("t", "stale")).unwrap();
     let error = client
         .search()
         .body(search_body())

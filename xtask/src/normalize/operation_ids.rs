@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn shared_and_missing_ids_get_stable_names_from_method_and_path() {
-        let mut op = |id: Option<&str>| {
+        let op = |id: Option<&str>| {
             let mut o = ok();
             if let Some(id) = id {
                 o["operationId"] = json!(id);

@@ -138,10 +138,10 @@ fn inline_names(schema: &Value, name: &str, root: bool, out: &mut BTreeSet<Strin
 fn rewrite_refs(value: &mut Value, map: &BTreeMap<String, String>) {
     match value {
         Value::Object(obj) => {
-            if let Some(Value::String(target)) = obj.get_mut("$ref") {
-                if let Some(new) = map.get(target.as_str()) {
-                    *target = new.clone();
-                }
+            if let Some(Value::String(target)) = obj.get_mut("$ref")
+                && let Some(new) = map.get(target.as_str())
+            {
+                *target = new.clone();
             }
             for child in obj.values_mut() {
                 rewrite_refs(child, map);
