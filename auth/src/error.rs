@@ -1,9 +1,16 @@
-//! The error type of this crate.
+//! The error type of this crate, and the Webex Connect node outcome each error maps to.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::{Access, AccessLevel};
 
-/// Everything that can go wrong while obtaining a token or signing a request.
-#[derive(Debug, thiserror::Error)]
+/// Everything that can go wrong while obtaining a token, storing it, or signing a request.
+///
+/// Errors are `Clone` so that one failed refresh can be handed to every caller that waited for
+/// it. None of them ever contains a secret.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The operation changes state, and the token source only grants read access. Nothing was
@@ -33,4 +40,177 @@ pub enum Error {
         /// The source's name.
         source_name: String,
     },
+    /// The source cannot get tokens until someone authorizes it again: the refresh token was
+    /// revoked or expired, the credentials were rejected, or it was never authorized. Requests
+    /// fail at once, without calling the token endpoint, until the authorize step (or
+    /// `reauthorize`) succeeds.
+    #[error("token source `{source_name}` needs to be authorized again: {reason}")]
+    ReauthorizationRequired {
+        /// The source's name.
+        source_name: String,
+        /// Why, in words (never a secret).
+        reason: String,
+    },
+    /// The token endpoint answered with an error status.
+    #[error(
+        "the token endpoint refused `{source_name}` with HTTP {status}{}{}",
+        code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+    )]
+    TokenEndpoint {
+        /// The source's name.
+        source_name: String,
+        /// HTTP status.
+        status: u16,
+        /// The OAuth `error` code, when the body had one (`invalid_grant`, ...).
+        code: Option<String>,
+        /// The OAuth `error_description` or Webex `message`, when the body had one.
+        description: Option<String>,
+    },
+    /// The token endpoint answered 2xx with a body that is not a token response.
+    #[error("the token endpoint sent `{source_name}` an unusable response: {message}")]
+    InvalidTokenResponse {
+        /// The source's name.
+        source_name: String,
+        /// What was wrong (never the body itself, which may hold a secret).
+        message: String,
+    },
+    /// The token endpoint could not be reached.
+    #[error("could not reach the token endpoint for `{source_name}`: {message}")]
+    Transport {
+        /// The source's name.
+        source_name: String,
+        /// The transport error.
+        message: String,
+    },
+    /// Getting a token took longer than allowed.
+    #[error("getting a token for `{source_name}` took longer than {after:?}")]
+    Timeout {
+        /// The source's name.
+        source_name: String,
+        /// The limit.
+        after: Duration,
+    },
+    /// A token store could not be read or written.
+    #[error("token store {}: {message}", path.as_ref().map_or_else(|| "(memory)".into(), |p| p.display().to_string()))]
+    Store {
+        /// The file, for file stores.
+        path: Option<PathBuf>,
+        /// What failed.
+        message: String,
+    },
+    /// A token store file exists but is not a token store this crate wrote (corrupt, foreign,
+    /// or from a newer version). It is never overwritten; move it away or point the store at
+    /// another path.
+    #[error("{} is not a usable token store: {reason}; it was left untouched", path.display())]
+    StoreCorrupt {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An authorization, connector or store entry with this name already exists.
+    #[error("the name `{name}` is already taken; names must be unique")]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
+    /// No authorization has this name.
+    #[error("there is no node authorization named `{name}`")]
+    UnknownAuthorization {
+        /// The name.
+        name: String,
+    },
+    /// The authorization is still used by clients and was not removed.
+    #[error(
+        "node authorization `{name}` is used by {users} client(s); drop them first or remove it \
+         with `force`"
+    )]
+    InUse {
+        /// The name.
+        name: String,
+        /// How many clients hold it.
+        users: usize,
+    },
+    /// The `state` returned to the redirect URI is not the one this authorize step sent
+    /// (a forged or stale callback). Nothing was exchanged.
+    #[error(
+        "the authorization callback's state does not match the request; start the authorize step again"
+    )]
+    StateMismatch,
+    /// A configuration value is unusable.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Whether trying again later can help (the network, a timeout, a busy or failing token
+    /// endpoint). Rejected credentials, revoked grants and configuration errors are not
+    /// transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::InvalidTokenResponse { .. } => true,
+            Error::TokenEndpoint { status, .. } => {
+                *status == 408 || *status == 429 || *status >= 500
+            }
+            Error::Store { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The Webex Connect node outcome a flow author would expect for this error.
+    ///
+    /// ```
+    /// use wxcc_auth::{Error, NodeOutcome};
+    ///
+    /// let e = Error::ReauthorizationRequired { source_name: "engage".into(), reason: "secret rotated".into() };
+    /// assert_eq!(e.node_outcome(), NodeOutcome::OnAuthorizationFailure);
+    /// assert_eq!(e.node_outcome().to_string(), "onAuthorizationFailure");
+    /// ```
+    pub fn node_outcome(&self) -> NodeOutcome {
+        match self {
+            Error::AccessDenied { .. }
+            | Error::ReauthorizationRequired { .. }
+            | Error::StateMismatch => NodeOutcome::OnAuthorizationFailure,
+            Error::TokenEndpoint {
+                status: 400 | 401 | 403,
+                ..
+            } => NodeOutcome::OnAuthorizationFailure,
+            Error::TokenEndpoint { status: 408, .. } | Error::Timeout { .. } => {
+                NodeOutcome::OnTimeout
+            }
+            Error::InvalidTokenValue { .. }
+            | Error::Config(_)
+            | Error::NameTaken { .. }
+            | Error::UnknownAuthorization { .. } => NodeOutcome::OnInvalidData,
+            _ => NodeOutcome::OnError,
+        }
+    }
+}
+
+/// The standard outcomes every Webex Connect node has, as far as authorization is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeOutcome {
+    /// The authorization is wrong, expired or revoked: re-authorize it.
+    OnAuthorizationFailure,
+    /// The provider did not answer in time.
+    OnTimeout,
+    /// Input was missing or malformed.
+    OnInvalidData,
+    /// Any other failure.
+    OnError,
+}
+
+impl fmt::Display for NodeOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NodeOutcome::OnAuthorizationFailure => "onAuthorizationFailure",
+            NodeOutcome::OnTimeout => "onTimeout",
+            NodeOutcome::OnInvalidData => "onInvalidData",
+            NodeOutcome::OnError => "onError",
+        })
+    }
 }

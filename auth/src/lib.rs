@@ -21,13 +21,17 @@
 //! ```
 
 mod access;
+mod cache;
+mod clock;
 mod error;
 mod signer;
 mod source;
 mod token;
 
 pub use access::{Access, AccessLevel, Operation, OperationTable};
-pub use error::Error;
+pub use cache::{CacheSettings, FetchCause, FetchRequest, TokenCache, TokenFetcher};
+pub use clock::{Clock, SystemClock, TokioClock};
+pub use error::{Error, NodeOutcome};
 pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};
 pub use token::AccessToken;

@@ -1,0 +1,402 @@
+//! A token cache in front of any way of fetching tokens: one fetch in flight, refresh ahead of
+//! expiry with jitter, backoff after failures, and an injectable clock.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::{AccessLevel, AccessToken, Clock, Error, SystemClock, TokenFuture, TokenSource};
+
+/// Why the cache asks for a new token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FetchCause {
+    /// The cache holds nothing yet. A fetcher may answer with a persisted token that is still
+    /// good.
+    Initial,
+    /// The current token is about to expire.
+    Expiring,
+    /// The current token has expired.
+    Expired,
+    /// The server rejected the current token (`401`). A fetcher must not hand it out again.
+    Rejected,
+}
+
+/// What the cache passes to a [`TokenFetcher`].
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    /// Why a token is needed.
+    pub cause: FetchCause,
+    /// The token the cache holds (or held, if it was rejected), if any.
+    pub previous: Option<AccessToken>,
+}
+
+/// Gets a fresh token from somewhere: an OAuth endpoint, your own token server, a file.
+///
+/// Put a [`TokenCache`] in front of it to get a [`TokenSource`]. The cache calls
+/// [`fetch`](TokenFetcher::fetch) only when it needs a token, and never twice at once.
+///
+/// ```
+/// use wxcc_auth::{AccessToken, FetchRequest, TokenCache, TokenFetcher, TokenFuture};
+///
+/// #[derive(Debug)]
+/// struct MyTokenServer;
+///
+/// impl TokenFetcher for MyTokenServer {
+///     fn name(&self) -> &str { "my-token-server" }
+///     fn fetch(&self, _request: FetchRequest) -> TokenFuture<'_> {
+///         Box::pin(async { Ok(AccessToken::new("from-my-server")) })
+///     }
+/// }
+///
+/// let source = TokenCache::new(MyTokenServer);
+/// ```
+pub trait TokenFetcher: fmt::Debug + Send + Sync + 'static {
+    /// A short name for logs and errors.
+    fn name(&self) -> &str;
+
+    /// Gets a new token.
+    fn fetch(&self, request: FetchRequest) -> TokenFuture<'_>;
+
+    /// What the tokens may be used for.
+    fn access_level(&self) -> AccessLevel {
+        AccessLevel::ReadWrite
+    }
+}
+
+/// How a [`TokenCache`] times refreshes.
+#[derive(Clone, Debug)]
+pub struct CacheSettings {
+    /// Refresh this long before a token expires.
+    pub refresh_before: Duration,
+    /// Up to this share of `refresh_before` is added at random, so that processes sharing one
+    /// expiry do not all refresh at the same instant. Between 0 and 1.
+    pub jitter: f64,
+    /// Give up on one fetch after this long.
+    pub fetch_timeout: Duration,
+    /// Wait this long after the first failed fetch before trying again; doubles each time.
+    pub initial_backoff: Duration,
+    /// The longest wait between failed fetches.
+    pub max_backoff: Duration,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            refresh_before: Duration::from_secs(5 * 60),
+            jitter: 0.5,
+            fetch_timeout: Duration::from_secs(30),
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A [`TokenSource`] that caches the tokens of a [`TokenFetcher`].
+///
+/// - While a token is valid and not close to expiry, every caller gets it under a read lock.
+/// - When it nears expiry, is rejected, or is missing, exactly one fetch runs; every caller
+///   that arrived meanwhile waits for it and gets its result, token or error.
+/// - When a fetch fails while the old token is still valid, callers keep getting the old token
+///   and the fetch is retried with exponential backoff. When there is no valid token, callers
+///   get the failure at once until the backoff has passed: no retry storm against the token
+///   endpoint.
+///
+/// Cloning is cheap and clones share the cache.
+pub struct TokenCache<F> {
+    inner: Arc<Inner<F>>,
+}
+
+impl<F> Clone for TokenCache<F> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<F> {
+    fetcher: F,
+    clock: Arc<dyn Clock>,
+    settings: CacheSettings,
+    state: RwLock<State>,
+    fetching: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<Cached>,
+    /// Set when the current token was rejected; the next fetch says so.
+    rejected: Option<AccessToken>,
+    /// Completed fetches, successful or not.
+    epoch: u64,
+    last_error: Option<Error>,
+    failures: u32,
+    retry_not_before: Option<DateTime<Utc>>,
+}
+
+struct Cached {
+    token: AccessToken,
+    refresh_at: Option<DateTime<Utc>>,
+}
+
+impl Cached {
+    fn valid_at(&self, now: DateTime<Utc>) -> bool {
+        self.token.expires_at().is_none_or(|at| now < at)
+    }
+
+    fn fresh_at(&self, now: DateTime<Utc>) -> bool {
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+}
+
+impl<F: TokenFetcher> TokenCache<F> {
+    /// A cache with default settings and the system clock.
+    pub fn new(fetcher: F) -> Self {
+        Self::with_settings(fetcher, CacheSettings::default(), Arc::new(SystemClock))
+    }
+
+    /// A cache with the given settings and clock.
+    pub fn with_settings(fetcher: F, settings: CacheSettings, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                fetcher,
+                clock,
+                settings,
+                state: RwLock::new(State::default()),
+                fetching: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// The fetcher behind the cache.
+    pub fn fetcher(&self) -> &F {
+        &self.inner.fetcher
+    }
+
+    /// The clock the cache reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Installs a token obtained outside the cache (after an authorize step, say) and forgets
+    /// earlier failures.
+    pub fn set(&self, token: AccessToken) {
+        let now = self.inner.clock.now();
+        let cached = self.cached(token, now);
+        let mut state = write(&self.inner.state);
+        state.current = Some(cached);
+        state.rejected = None;
+        state.last_error = None;
+        state.failures = 0;
+        state.retry_not_before = None;
+        state.epoch += 1;
+    }
+
+    /// Drops the cached token and any backoff, so the next call fetches.
+    pub fn clear(&self) {
+        let mut state = write(&self.inner.state);
+        state.current = None;
+        state.last_error = None;
+        state.failures = 0;
+        state.retry_not_before = None;
+    }
+
+    /// A valid token: the cached one, or a fresh one from the fetcher.
+    ///
+    /// # Errors
+    ///
+    /// The fetcher's error, or [`Error::Timeout`] when it takes longer than the fetch timeout.
+    pub async fn get(&self) -> Result<AccessToken, Error> {
+        let inner = &self.inner;
+        let observed = {
+            let now = inner.clock.now();
+            let state = read(&inner.state);
+            if let Some(cached) = &state.current {
+                if cached.fresh_at(now) && cached.valid_at(now) {
+                    return Ok(cached.token.clone());
+                }
+            }
+            if let Some(answer) = state.during_backoff(now) {
+                return answer;
+            }
+            state.epoch
+        };
+
+        let _fetching = inner.fetching.lock().await;
+        let now = inner.clock.now();
+        let request = {
+            let state = read(&inner.state);
+            if state.epoch != observed {
+                // A fetch finished while this caller waited: share its outcome.
+                if let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now)) {
+                    return Ok(cached.token.clone());
+                }
+                if let Some(error) = &state.last_error {
+                    return Err(error.clone());
+                }
+            }
+            if let Some(cached) = &state.current {
+                if cached.fresh_at(now) && cached.valid_at(now) {
+                    return Ok(cached.token.clone());
+                }
+            }
+            let (cause, previous) = match (&state.current, &state.rejected) {
+                (Some(c), _) if c.valid_at(now) => (FetchCause::Expiring, Some(c.token.clone())),
+                (Some(c), _) => (FetchCause::Expired, Some(c.token.clone())),
+                (None, Some(rejected)) => (FetchCause::Rejected, Some(rejected.clone())),
+                (None, None) => (FetchCause::Initial, None),
+            };
+            FetchRequest { cause, previous }
+        };
+
+        tracing::debug!(source = inner.fetcher.name(), cause = ?request.cause, "fetching a token");
+        let timeout = inner.settings.fetch_timeout;
+        let result = match tokio::time::timeout(timeout, inner.fetcher.fetch(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                source_name: inner.fetcher.name().to_owned(),
+                after: timeout,
+            }),
+        };
+
+        let now = inner.clock.now();
+        let mut state = write(&inner.state);
+        state.epoch += 1;
+        match result {
+            Ok(token) => {
+                state.current = Some(self.cached(token.clone(), now));
+                state.rejected = None;
+                state.last_error = None;
+                state.failures = 0;
+                state.retry_not_before = None;
+                tracing::debug!(source = inner.fetcher.name(), expires_at = ?token.expires_at(), "token fetched");
+                Ok(token)
+            }
+            Err(error) => {
+                tracing::warn!(source = inner.fetcher.name(), %error, "token fetch failed");
+                state.last_error = Some(error.clone());
+                if error.is_transient() {
+                    state.failures = state.failures.saturating_add(1);
+                    let wait = backoff(&inner.settings, state.failures);
+                    state.retry_not_before = TimeDelta::from_std(wait)
+                        .ok()
+                        .and_then(|d| now.checked_add_signed(d));
+                    if let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now)) {
+                        return Ok(cached.token.clone());
+                    }
+                } else {
+                    state.retry_not_before = None;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn cached(&self, token: AccessToken, now: DateTime<Utc>) -> Cached {
+        let settings = &self.inner.settings;
+        let refresh_at = token.expires_at().map(|expires_at| {
+            let lifetime = (expires_at - now).to_std().unwrap_or_default();
+            // Never plan to refresh more than half a lifetime early: short-lived tokens (as in
+            // tests and sandboxes) would otherwise be refreshed on every call.
+            let lead = settings.refresh_before.min(lifetime / 2);
+            let jitter = lead.mul_f64(settings.jitter.clamp(0.0, 1.0) * random_fraction());
+            let lead = TimeDelta::from_std(lead + jitter).unwrap_or(TimeDelta::zero());
+            expires_at - lead.min(TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::zero()))
+        });
+        Cached { token, refresh_at }
+    }
+}
+
+impl State {
+    /// While backing off after a failed fetch: the still-valid token, or the failure.
+    fn during_backoff(&self, now: DateTime<Utc>) -> Option<Result<AccessToken, Error>> {
+        let until = self.retry_not_before?;
+        if now >= until {
+            return None;
+        }
+        if let Some(cached) = self.current.as_ref().filter(|c| c.valid_at(now)) {
+            return Some(Ok(cached.token.clone()));
+        }
+        self.last_error.clone().map(Err)
+    }
+}
+
+fn backoff(settings: &CacheSettings, failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(16);
+    let base = settings
+        .initial_backoff
+        .saturating_mul(1 << exponent)
+        .min(settings.max_backoff);
+    // Full jitter in the upper half keeps retries of many processes apart.
+    base.mul_f64(0.5 + 0.5 * random_fraction())
+}
+
+/// A uniformly distributed number in `[0, 1)`.
+pub(crate) fn random_fraction() -> f64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0.5;
+    }
+    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    // A panic while holding the lock cannot leave the state half-updated (every update is a
+    // few field writes), so a poisoned lock is still safe to use.
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<F: TokenFetcher> TokenSource for TokenCache<F> {
+    fn name(&self) -> &str {
+        self.inner.fetcher.name()
+    }
+
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(self.get())
+    }
+
+    fn invalidate(&self, rejected: &SecretString) {
+        let mut state = write(&self.inner.state);
+        let matches = state
+            .current
+            .as_ref()
+            .is_some_and(|c| c.token.secret().expose_secret() == rejected.expose_secret());
+        if matches {
+            state.rejected = state.current.take().map(|c| c.token);
+            state.retry_not_before = None;
+            tracing::debug!(
+                source = self.inner.fetcher.name(),
+                "token rejected by the server; dropped"
+            );
+        }
+    }
+
+    fn access_level(&self) -> AccessLevel {
+        self.inner.fetcher.access_level()
+    }
+}
+
+impl<F: fmt::Debug> fmt::Debug for TokenCache<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = read(&self.inner.state);
+        f.debug_struct("TokenCache")
+            .field("fetcher", &self.inner.fetcher)
+            .field("has_token", &state.current.is_some())
+            .field(
+                "expires_at",
+                &state.current.as_ref().and_then(|c| c.token.expires_at()),
+            )
+            .field("failures", &state.failures)
+            .finish()
+    }
+}
