@@ -24,16 +24,20 @@ mod access;
 mod cache;
 mod clock;
 mod error;
+mod file_store;
 mod signer;
 mod source;
+mod store;
 mod token;
 
 pub use access::{Access, AccessLevel, Operation, OperationTable};
 pub use cache::{CacheSettings, FetchCause, FetchRequest, TokenCache, TokenFetcher};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use error::{Error, NodeOutcome};
+pub use file_store::FileStore;
 pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};
+pub use store::{MemoryStore, StoreFuture, StoreLock, StoredTokens, TokenStore};
 pub use token::AccessToken;
 
 /// Re-exported so callers can build and read secrets without naming `secrecy` themselves.
