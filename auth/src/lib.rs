@@ -23,8 +23,10 @@
 mod access;
 mod cache;
 mod clock;
+mod connector;
 mod error;
 mod file_store;
+mod oauth;
 mod signer;
 mod source;
 mod store;
@@ -33,8 +35,12 @@ mod token;
 pub use access::{Access, AccessLevel, Operation, OperationTable};
 pub use cache::{CacheSettings, FetchCause, FetchRequest, TokenCache, TokenFetcher};
 pub use clock::{Clock, SystemClock, TokioClock};
+pub use connector::{
+    AuthorizationRequest, Connector, ConnectorBuilder, WXCC_READ_SCOPES, WXCC_READ_WRITE_SCOPES,
+};
 pub use error::{Error, NodeOutcome};
 pub use file_store::FileStore;
+pub use oauth::{Status, WEBEX_OAUTH_BASE};
 pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};
 pub use store::{MemoryStore, StoreFuture, StoreLock, StoredTokens, TokenStore};
