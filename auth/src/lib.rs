@@ -26,6 +26,7 @@ mod clock;
 mod connector;
 mod error;
 mod file_store;
+mod node;
 mod oauth;
 mod signer;
 mod source;
@@ -40,6 +41,7 @@ pub use connector::{
 };
 pub use error::{Error, NodeOutcome};
 pub use file_store::FileStore;
+pub use node::{Credentials, NodeAuthorization, NodeAuthorizations, NodeAuthorizationsBuilder};
 pub use oauth::{Status, WEBEX_OAUTH_BASE};
 pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};

@@ -43,7 +43,7 @@ struct WireError {
 }
 
 /// A token endpoint and the HTTP client that calls it.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub(crate) struct Endpoint {
     pub http: reqwest::Client,
     pub url: reqwest::Url,

@@ -1,0 +1,238 @@
+//! Node authorizations against a mocked Engage token endpoint.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use httpmock::Method::POST;
+use httpmock::{Mock, MockServer};
+use serde_json::json;
+use wxcc_auth::{
+    Credentials, Error, ExposeSecret, MemoryStore, NodeAuthorizations, NodeOutcome, SecretString,
+    Status, StoredTokens, TokenSource, TokenStore,
+};
+
+fn registry(server: &MockServer, store: Arc<dyn TokenStore>) -> NodeAuthorizations {
+    NodeAuthorizations::builder(server.url("/api/v1/oauth/token"))
+        .store(store)
+        .build()
+        .unwrap()
+}
+
+async fn accepts<'a>(server: &'a MockServer, secret: &str, token: &str) -> Mock<'a> {
+    let (secret, token) = (secret.to_owned(), token.to_owned());
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v1/oauth/token")
+                .form_urlencoded_tuple("grant_type", "client_credentials")
+                .form_urlencoded_tuple("client_id", "tenant")
+                .form_urlencoded_tuple("client_secret", secret);
+            then.status(200).json_body(json!({
+                "access_token": token, "expires_in": 3600, "token_type": "Bearer",
+                "scope": ["conversations:read", "conversations:write"]
+            }));
+        })
+        .await
+}
+
+async fn rejects_everything_else(server: &MockServer) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v1/oauth/token");
+            then.status(401).json_body(
+                json!({"error": "invalid_client", "error_description": "bad client secret"}),
+            );
+        })
+        .await
+}
+
+fn value(token: &wxcc_auth::AccessToken) -> String {
+    token.secret().expose_secret().to_owned()
+}
+
+#[tokio::test]
+async fn tokens_are_fetched_with_client_credentials_and_carry_the_fingerprint() {
+    let server = MockServer::start_async().await;
+    let ok = accepts(&server, "secret-1", "tok-1").await;
+    let store = Arc::new(MemoryStore::new());
+    let registry = registry(&server, store.clone());
+    let credentials = Credentials::client_credentials("tenant", "secret-1");
+    let fingerprint = credentials.fingerprint();
+    let engage = registry.add("engage-us", credentials).unwrap();
+    assert!(matches!(
+        registry.add("engage-us", Credentials::access_key("k")),
+        Err(Error::NameTaken { .. })
+    ));
+
+    let token = engage.token().await.unwrap();
+    assert_eq!(value(&token), "tok-1");
+    assert_eq!(
+        token.scopes(),
+        ["conversations:read", "conversations:write"]
+    );
+    engage.token().await.unwrap();
+    ok.assert_calls_async(1).await;
+    let stored = store.load("engage-us").await.unwrap().unwrap();
+    assert_eq!(stored.fingerprint.as_deref(), Some(fingerprint.as_str()));
+    assert!(!fingerprint.contains("secret-1"));
+    assert_eq!(engage.status(), Status::Authorized);
+}
+
+#[tokio::test]
+async fn tokens_of_old_credentials_are_never_used() {
+    let server = MockServer::start_async().await;
+    let ok = accepts(&server, "secret-2", "tok-new").await;
+    let store = Arc::new(MemoryStore::new());
+    // Left behind by a run with the old secret, and still unexpired.
+    store
+        .save(
+            "engage-us",
+            StoredTokens {
+                access_token: Some(SecretString::from("tok-old")),
+                access_expires_at: Some(Utc::now() + TimeDelta::hours(1)),
+                refresh_token: None,
+                refresh_expires_at: None,
+                scopes: vec![],
+                fingerprint: Some(
+                    Credentials::client_credentials("tenant", "secret-1").fingerprint(),
+                ),
+                updated_at: Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    let registry = registry(&server, store.clone());
+    let engage = registry
+        .add(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-2"),
+        )
+        .unwrap();
+    assert_eq!(value(&engage.token().await.unwrap()), "tok-new");
+    ok.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn rejected_credentials_fail_fast_until_reauthorized_with_good_ones() {
+    let server = MockServer::start_async().await;
+    let good = accepts(&server, "secret-2", "tok-2").await;
+    let bad = rejects_everything_else(&server).await;
+    let registry = registry(&server, Arc::new(MemoryStore::new()));
+    // The tenant secret was rotated: the configured one is no longer valid.
+    let engage = registry
+        .add(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-1"),
+        )
+        .unwrap();
+
+    let error = engage.token().await.unwrap_err();
+    assert!(
+        matches!(error, Error::ReauthorizationRequired { .. }),
+        "{error}"
+    );
+    assert_eq!(error.node_outcome(), NodeOutcome::OnAuthorizationFailure);
+    for _ in 0..10 {
+        assert!(engage.token().await.is_err());
+    }
+    bad.assert_calls_async(1).await;
+
+    // Wrong new credentials: refused, and nothing changes.
+    let refused = registry
+        .reauthorize(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-3"),
+        )
+        .await;
+    assert!(refused.is_err());
+    bad.assert_calls_async(2).await;
+    assert!(matches!(
+        engage.status(),
+        Status::ReauthorizationRequired { .. }
+    ));
+    assert!(engage.token().await.is_err());
+    bad.assert_calls_async(2).await;
+
+    // The right ones: verified first, then every holder of the authorization recovers.
+    registry
+        .reauthorize(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-2"),
+        )
+        .await
+        .unwrap();
+    good.assert_calls_async(1).await;
+    assert_eq!(engage.status(), Status::Authorized);
+    assert_eq!(value(&engage.token().await.unwrap()), "tok-2");
+    good.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn an_authorization_in_use_is_only_removed_when_forced() {
+    let server = MockServer::start_async().await;
+    let registry = registry(&server, Arc::new(MemoryStore::new()));
+    let held = registry
+        .add("engage-us", Credentials::access_key("key-1"))
+        .unwrap();
+    let error = registry.remove("engage-us", false).await.unwrap_err();
+    assert!(matches!(error, Error::InUse { users: 1, .. }), "{error}");
+    assert_eq!(value(&held.token().await.unwrap()), "key-1");
+
+    registry.remove("engage-us", true).await.unwrap();
+    assert!(registry.names().is_empty());
+    assert!(matches!(
+        held.token().await,
+        Err(Error::ReauthorizationRequired { .. })
+    ));
+
+    let unused = registry
+        .add("spare", Credentials::access_key("key-2"))
+        .unwrap();
+    drop(unused);
+    registry.remove("spare", false).await.unwrap();
+    assert!(matches!(
+        registry.get("spare"),
+        Err(Error::UnknownAuthorization { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_rejected_access_key_needs_a_new_one() {
+    let server = MockServer::start_async().await;
+    let registry = registry(&server, Arc::new(MemoryStore::new()));
+    let node = registry
+        .add("legacy", Credentials::access_key("key-1"))
+        .unwrap();
+    let key = node.token().await.unwrap();
+    node.invalidate(key.secret());
+    assert!(matches!(
+        node.token().await,
+        Err(Error::ReauthorizationRequired { .. })
+    ));
+    registry
+        .reauthorize("legacy", Credentials::access_key("key-2"))
+        .await
+        .unwrap();
+    assert_eq!(value(&node.token().await.unwrap()), "key-2");
+}
+
+#[test]
+fn credentials_never_show_secrets() {
+    let all = [
+        Credentials::client_credentials("tenant", "s3cret-a"),
+        Credentials::Password {
+            username: "bot".into(),
+            password: SecretString::from("s3cret-b"),
+            client_id: Some("c".into()),
+            client_secret: Some(SecretString::from("s3cret-c")),
+        },
+        Credentials::access_key("s3cret-d"),
+    ];
+    for credentials in all {
+        let debug = format!("{credentials:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert_eq!(credentials.fingerprint().len(), 64);
+    }
+}
