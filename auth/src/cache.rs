@@ -215,10 +215,8 @@ impl<F: TokenFetcher> TokenCache<F> {
         let observed = {
             let now = inner.clock.now();
             let state = read(&inner.state);
-            if let Some(cached) = &state.current {
-                if cached.fresh_at(now) && cached.valid_at(now) {
-                    return Ok(cached.token.clone());
-                }
+            if let Some(token) = state.fresh(now) {
+                return Ok(token);
             }
             if let Some(answer) = state.during_backoff(now) {
                 return answer;
@@ -239,10 +237,8 @@ impl<F: TokenFetcher> TokenCache<F> {
                     return Err(error.clone());
                 }
             }
-            if let Some(cached) = &state.current {
-                if cached.fresh_at(now) && cached.valid_at(now) {
-                    return Ok(cached.token.clone());
-                }
+            if let Some(token) = state.fresh(now) {
+                return Ok(token);
             }
             let (cause, previous) = match (&state.current, &state.rejected) {
                 (Some(c), _) if c.valid_at(now) => (FetchCause::Expiring, Some(c.token.clone())),
@@ -312,6 +308,14 @@ impl<F: TokenFetcher> TokenCache<F> {
 }
 
 impl State {
+    /// The current token, unless it is due for a refresh.
+    fn fresh(&self, now: DateTime<Utc>) -> Option<AccessToken> {
+        self.current
+            .as_ref()
+            .filter(|c| c.fresh_at(now) && c.valid_at(now))
+            .map(|c| c.token.clone())
+    }
+
     /// While backing off after a failed fetch: the still-valid token, or the failure.
     fn during_backoff(&self, now: DateTime<Utc>) -> Option<Result<AccessToken, Error>> {
         let until = self.retry_not_before?;

@@ -306,16 +306,14 @@ impl ConnectorBuilder {
                 defaults.iter().map(|s| (*s).to_owned()).collect()
             }
         };
-        if self.level == AccessLevel::ReadOnly {
-            if let Some(scope) = scopes
-                .iter()
-                .find(|s| !(s.ends_with("_read") || s.ends_with(":read")))
-            {
-                return Err(Error::Config(format!(
-                    "connector `{}` is read-only but asks for the scope `{scope}`; use read scopes only",
-                    self.name
-                )));
-            }
+        let is_read = |s: &String| s.ends_with("_read") || s.ends_with(":read");
+        if self.level == AccessLevel::ReadOnly
+            && let Some(scope) = scopes.iter().find(|s| !is_read(s))
+        {
+            return Err(Error::Config(format!(
+                "connector `{}` is read-only but asks for the scope `{scope}`; use read scopes only",
+                self.name
+            )));
         }
         let base = self.oauth_base.trim_end_matches('/');
         let http = match self.http {

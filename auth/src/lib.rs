@@ -1,23 +1,45 @@
 //! Tokens and request signing for the Webex Contact Center (WxCC) and Webex Engage clients.
 //!
-//! Every generated client in this family (`wxcc-api`, `engage-api`) signs its requests through a
-//! [`Signer`]. A signer asks a [`TokenSource`] for a bearer token, refuses operations the source's
-//! [`AccessLevel`] does not allow before anything is sent, adds a `TrackingId` header, and on a
-//! `401` invalidates the rejected token and resends the request once with a fresh one.
+//! This crate replaces the token server people run beside their bots. Every generated client in
+//! this family (`wxcc-api`, `engage-api`) signs its requests through a [`Signer`], which asks a
+//! [`TokenSource`] for a bearer token, refuses operations the source's [`AccessLevel`] does not
+//! allow before anything is sent, adds a `TrackingId` header, and on a `401` invalidates the
+//! rejected token and resends the request once with a fresh one.
 //!
-//! This release ships one token source, [`StaticToken`], for a token you obtained elsewhere (a
-//! personal access token from the developer portal, or one your own token server hands out). The
-//! OAuth lifecycles (integration connector, service app, named node authorizations), the token
-//! cache and the token stores are being built on top of the same [`TokenSource`] trait and are
-//! not part of this release yet.
+//! Token sources:
+//!
+//! - [`Connector`]: a Webex OAuth integration a person authorizes once (authorization code,
+//!   optional PKCE), refreshed from then on. Read-only connectors ask for read scopes only.
+//! - [`ServiceApp`]: a Webex service app (machine account) for a target organization.
+//! - [`NodeAuthorizations`]: named, reusable credentials as in Webex Connect (client
+//!   credentials for Engage, username and password, access keys, or a connector), with
+//!   credential fingerprints and a verified `reauthorize`.
+//! - [`StaticToken`]: a token obtained elsewhere.
+//! - Your own: implement [`TokenFetcher`] and put a [`TokenCache`] in front of it.
+//!
+//! Every lifecycle sits behind a [`TokenCache`]: one fetch in flight however many callers wait,
+//! refresh ahead of expiry with jitter, backoff after failures while a still-valid token keeps
+//! being served, and an injectable [`Clock`]. Token responses are persisted in a [`TokenStore`]
+//! ([`MemoryStore`], or [`FileStore`]: atomic replace, mode 0600, safe to share between
+//! processes). When a grant is revoked or credentials are rejected, the source enters
+//! [`Status::ReauthorizationRequired`] and fails at once, without calling the token endpoint,
+//! until it is authorized again; clients sharing it then recover without being rebuilt.
+//!
+//! Secrets are [`SecretString`]s throughout; no `Debug`, `Display` or log output shows them.
 //!
 //! ```
-//! use wxcc_auth::{AccessLevel, StaticToken, TokenSource};
+//! use std::sync::Arc;
+//! use wxcc_auth::{AccessLevel, Connector, FileStore, TokenSource};
 //!
-//! let source = StaticToken::new("portal-token", "MTIz...").read_only();
-//! assert_eq!(source.access_level(), AccessLevel::ReadOnly);
-//! // Neither Debug nor Display ever shows the token itself.
-//! assert!(!format!("{source:?}").contains("MTIz"));
+//! # fn main() -> Result<(), wxcc_auth::Error> {
+//! let connector = Connector::builder("reporting", "client-id", "client-secret", "https://bot.example.com/callback")
+//!     .access_level(AccessLevel::ReadOnly)
+//!     .store(Arc::new(FileStore::new("wxcc-tokens.json")))
+//!     .build()?;
+//! assert_eq!(connector.access_level(), AccessLevel::ReadOnly);
+//! // Neither Debug nor Display ever shows the client secret.
+//! assert!(!format!("{connector:?}").contains("client-secret"));
+//! # Ok(()) }
 //! ```
 
 mod access;
