@@ -2,9 +2,11 @@
 //!
 //! The main one is `codegen`: it loads the project's OpenAPI specs, fixes known classes of spec
 //! defects (see [`normalize`]), runs progenitor and writes the generated client crates. The same
-//! pipeline builds a standalone client crate from any OpenAPI 3.0 file.
+//! pipeline builds a standalone client crate from any OpenAPI 3.0 file. `spec-diff` reports what
+//! changed between two versions of a spec (see [`diff`]).
 
 pub mod codegen;
+pub mod diff;
 pub mod error;
 pub mod generate;
 pub mod load;
@@ -17,4 +19,7 @@ usage:
   cargo xtask codegen [--check] [--verbose]
       Regenerate generated/*/src from specs/ (or, with --check, fail if they are stale).
   cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--wxcc-auth PATH|VERSION] [--verbose]
-      Build a standalone client crate in DIR from any OpenAPI 3.0 file (JSON or YAML).";
+      Build a standalone client crate in DIR from any OpenAPI 3.0 file (JSON or YAML).
+  cargo xtask spec-diff OLD NEW [--format markdown|json]
+      List operations added, removed and changed between two versions of a spec (files or
+      folders), each change marked breaking or not for users of the generated crate.";

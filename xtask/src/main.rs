@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Standalone};
+use xtask::diff::{self, Format};
 use xtask::error::Error;
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn run(args: &[String]) -> Result<(), Error> {
     };
     match command.as_str() {
         "codegen" => codegen_command(rest),
+        "spec-diff" => spec_diff_command(rest),
         "help" | "--help" | "-h" => {
             println!("{}", xtask::USAGE);
             Ok(())
@@ -84,4 +86,34 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         }
         _ => Err(Error::Usage("`--spec` and `--out` go together".into())),
     }
+}
+
+fn spec_diff_command(args: &[String]) -> Result<(), Error> {
+    let mut format = Format::Markdown;
+    let mut files = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--format" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| Error::Usage("`--format` needs a value".into()))?;
+                format = value.parse().map_err(Error::Usage)?;
+            }
+            other if other.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{other}`")));
+            }
+            file => files.push(PathBuf::from(file)),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        return Err(Error::Usage(
+            "`spec-diff` takes two specs: OLD and NEW".into(),
+        ));
+    };
+    let old = xtask::load::load(old)?;
+    let new = xtask::load::load(new)?;
+    let diff = diff::diff_specs(&old, &new)?;
+    print!("{}", diff::render(&diff, format));
+    Ok(())
 }

@@ -1,0 +1,122 @@
+//! The spec-diff command: reads two spec files or folders, prints Markdown or JSON, and rejects
+//! bad command lines with a usage message.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-spec-diff-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const OLD: &str = "\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /teams:
+    get:
+      operationId: listTeams
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Team'}}
+components:
+  schemas:
+    Team:
+      type: object
+      properties:
+        state: {type: string, enum: [active, inactive]}
+";
+
+#[test]
+fn a_yaml_file_and_a_folder_compare_in_both_formats() {
+    let dir = temp("formats");
+    let old = dir.join("old.yaml");
+    std::fs::write(&old, OLD).unwrap();
+    // The new version is a folder of two fragments.
+    let new = dir.join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    let (paths, components) = OLD.split_at(OLD.find("components:").unwrap());
+    std::fs::write(new.join("a.yaml"), paths).unwrap();
+    std::fs::write(
+        new.join("b.yaml"),
+        components.replace("[active, inactive]", "[active, inactive, paused]"),
+    )
+    .unwrap();
+
+    let (code, markdown, stderr) =
+        run(&["spec-diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(markdown.contains("## Breaking"), "{markdown}");
+    assert!(
+        markdown.contains("- success response `[].state` (in `Team`): enum value `paused` added"),
+        "{markdown}"
+    );
+
+    let (code, json, stderr) = run(&[
+        "spec-diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["summary"]["changed"], 1);
+    assert_eq!(value["schemas"][0]["name"], "Team");
+    assert_eq!(value["schemas"][0]["side"], "received");
+}
+
+#[test]
+fn bad_command_lines_and_files_get_clear_errors() {
+    let (code, _, stderr) = run(&["spec-diff", "only-one.yaml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("OLD and NEW") && stderr.contains("usage:"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["spec-diff", "a", "b", "--format", "xml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown format `xml`"), "{stderr}");
+
+    let dir = temp("bad");
+    let good = dir.join("good.yaml");
+    std::fs::write(&good, OLD).unwrap();
+    let swagger = dir.join("swagger.json");
+    std::fs::write(&swagger, "{\"swagger\": \"2.0\", \"paths\": {}}").unwrap();
+    let (code, _, stderr) = run(&[
+        "spec-diff",
+        good.to_str().unwrap(),
+        swagger.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("swagger.json") && stderr.contains("Swagger 2.0"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "spec-diff",
+        good.to_str().unwrap(),
+        dir.join("missing.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("missing.yaml: cannot read"), "{stderr}");
+}
