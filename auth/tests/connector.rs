@@ -354,3 +354,39 @@ async fn a_read_only_connector_asks_only_for_read_scopes_and_refuses_writes_loca
         "{refused}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_sharing_a_file_store_refresh_once() {
+    let server = MockServer::start_async().await;
+    let dir = std::env::temp_dir().join(format!(
+        "wxcc-two-processes-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let path = dir.join("tokens.json");
+    FileStore::new(&path)
+        .save("reporting", stored("expired", -60, "ref-1"))
+        .await
+        .unwrap();
+    // Webex rotates refresh tokens: spending `ref-1` twice would fail the second time.
+    let refresh = refresh_mock(
+        &server,
+        "ref-1",
+        json!({
+            "access_token": "acc-2", "expires_in": 3600, "refresh_token": "ref-2"
+        }),
+    )
+    .await;
+    // Two processes: separate connectors and store values, one file.
+    let first = connector(&server, Arc::new(FileStore::new(&path)));
+    let second = connector(&server, Arc::new(FileStore::new(&path)));
+    let (a, b) = tokio::join!(first.token(), second.token());
+    assert_eq!(value(&a.unwrap()), "acc-2");
+    assert_eq!(value(&b.unwrap()), "acc-2");
+    refresh.assert_calls_async(1).await;
+    let persisted = FileStore::new(&path)
+        .load("reporting")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(persisted.refresh_token.unwrap().expose_secret(), "ref-2");
+}
