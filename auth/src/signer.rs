@@ -8,7 +8,8 @@ use reqwest::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
-use crate::{Access, Error, OperationTable, TokenSource};
+use crate::retry::{self, Verdict};
+use crate::{Access, Error, OperationTable, RetryPolicy, TokenSource};
 
 /// Name of the request header that correlates a call with the service's logs.
 pub const TRACKING_ID_HEADER: &str = "TrackingId";
@@ -37,6 +38,7 @@ pub struct Signer {
 struct Inner {
     source: Arc<dyn TokenSource>,
     operations: OperationTable,
+    retry: RetryPolicy,
 }
 
 impl Signer {
@@ -48,8 +50,30 @@ impl Signer {
     /// Like [`Signer::new`] for a source shared with other signers.
     pub fn from_shared(source: Arc<dyn TokenSource>, operations: OperationTable) -> Self {
         Self {
-            inner: Arc::new(Inner { source, operations }),
+            inner: Arc::new(Inner {
+                source,
+                operations,
+                retry: RetryPolicy::default(),
+            }),
         }
+    }
+
+    /// Replaces the retry policy (default: [`RetryPolicy::default`]).
+    #[must_use]
+    pub fn with_retry_policy(self, retry: RetryPolicy) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                source: Arc::clone(&inner.source),
+                operations: inner.operations,
+                retry,
+            }),
+        }
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// The token source's name.
@@ -108,13 +132,14 @@ impl Signer {
         Ok(())
     }
 
-    /// Sends a request signed by [`Signer::authorize`]. When the server answers `401` and the
-    /// request can be replayed, the rejected token is invalidated and the request is sent once
-    /// more with a fresh token; if no different token can be had, the first `401` is returned.
+    /// Sends a request signed by [`Signer::authorize`], following the signer's
+    /// [`RetryPolicy`]. When the server answers `401` and the request can be replayed, the
+    /// rejected token is invalidated and the request is sent once more with a fresh token; if
+    /// no different token can be had, the `401` is returned.
     ///
     /// # Errors
     ///
-    /// Transport errors from `reqwest`.
+    /// The last transport error from `reqwest`, once retries are exhausted or not allowed.
     pub async fn send(
         &self,
         client: &reqwest::Client,
@@ -134,42 +159,100 @@ impl Signer {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        async move {
-            let replay = request.try_clone();
-            let response = attempt(client, request, 1).await?;
-            if response.status() != StatusCode::UNAUTHORIZED {
-                return Ok(response);
-            }
-            let Some(mut replay) = replay else {
-                return Ok(response);
-            };
-            let Some(rejected) = presented_token(&replay) else {
-                return Ok(response);
-            };
-            let source = &self.inner.source;
-            source.invalidate(&rejected);
-            let fresh = match source.token().await {
-                Ok(token) => token,
-                Err(error) => {
-                    tracing::debug!(%error, "no fresh token after 401");
-                    return Ok(response);
+        let replayable = retry::replayable(self.access_of(operation_id), request.method());
+        self.send_with_policy(client, request, replayable)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_policy(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        replayable: bool,
+    ) -> reqwest::Result<Response> {
+        let policy = &self.inner.retry;
+        let started = tokio::time::Instant::now();
+        let mut refreshed = false;
+        let mut attempt = 1;
+        let mut current = request;
+        loop {
+            let spare = current.try_clone();
+            let result = attempt_once(client, current, attempt).await;
+            if let Ok(response) = &result
+                && response.status() == StatusCode::UNAUTHORIZED
+            {
+                if refreshed {
+                    return result;
                 }
-            };
-            if fresh.secret().expose_secret() == rejected.expose_secret() {
-                return Ok(response);
+                refreshed = true;
+                let Some(mut replay) = spare else {
+                    return result;
+                };
+                if !self.sign_with_fresh_token(&mut replay).await {
+                    return result;
+                }
+                current = replay;
+                attempt += 1;
+                continue;
             }
-            let Ok(value) = bearer(source.name(), fresh.secret()) else {
-                return Ok(response);
+            let verdict = match &result {
+                Ok(response) => retry::for_status(
+                    policy,
+                    response.status(),
+                    response.headers(),
+                    replayable,
+                    attempt,
+                ),
+                Err(error) => retry::for_error(policy, error, replayable, attempt),
             };
-            replay.headers_mut().insert(AUTHORIZATION, value);
-            attempt(client, replay, 2).await
+            let (Verdict::RetryAfter(wait), Some(next)) = (verdict, spare) else {
+                return result;
+            };
+            if policy
+                .deadline
+                .is_some_and(|deadline| started.elapsed() + wait > deadline)
+            {
+                tracing::debug!(?wait, "no retry: the deadline would pass");
+                return result;
+            }
+            tracing::debug!(?wait, attempt, "retrying");
+            tokio::time::sleep(wait).await;
+            current = next;
+            attempt += 1;
         }
-        .instrument(span)
-        .await
+    }
+
+    /// Invalidates the token `request` carries and signs it with a different, fresh one.
+    async fn sign_with_fresh_token(&self, request: &mut Request) -> bool {
+        let Some(rejected) = presented_token(request) else {
+            return false;
+        };
+        let source = &self.inner.source;
+        source.invalidate(&rejected);
+        let fresh = match source.token().await {
+            Ok(token) => token,
+            Err(error) => {
+                tracing::debug!(%error, "no fresh token after 401");
+                return false;
+            }
+        };
+        if fresh.secret().expose_secret() == rejected.expose_secret() {
+            return false;
+        }
+        let Ok(value) = bearer(source.name(), fresh.secret()) else {
+            return false;
+        };
+        request.headers_mut().insert(AUTHORIZATION, value);
+        true
     }
 }
 
-async fn attempt(client: &reqwest::Client, request: Request, n: u32) -> reqwest::Result<Response> {
+async fn attempt_once(
+    client: &reqwest::Client,
+    request: Request,
+    n: u32,
+) -> reqwest::Result<Response> {
     let span = tracing::Span::current();
     span.record("attempt", n);
     let result = client.execute(request).await;
@@ -178,9 +261,29 @@ async fn attempt(client: &reqwest::Client, request: Request, n: u32) -> reqwest:
             span.record("status", response.status().as_u16());
             tracing::debug!(status = response.status().as_u16(), attempt = n, "response");
         }
-        Err(error) => tracing::debug!(%error, attempt = n, "transport error"),
+        Err(error) => {
+            tracing::debug!(error = %error.without_url_ref(), attempt = n, "transport error")
+        }
     }
     result
+}
+
+/// reqwest's `Display` includes the URL; log the failure without it.
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let kind = if self.is_connect() {
+            "connection failed"
+        } else if self.is_timeout() {
+            "timed out"
+        } else {
+            "request failed"
+        };
+        kind.to_owned()
+    }
 }
 
 fn bearer(source_name: &str, token: &SecretString) -> Result<HeaderValue, Error> {
@@ -206,6 +309,7 @@ impl fmt::Debug for Signer {
         f.debug_struct("Signer")
             .field("source", &self.inner.source)
             .field("operations", &self.inner.operations.len())
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
