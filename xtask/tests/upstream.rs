@@ -1,0 +1,169 @@
+//! Cisco's published WxCC specs, read from `../shared/upstream` beside the workspace: both
+//! versions generate, only operations progenitor cannot express are left out, the diff between
+//! them is non-empty and stable, and (ignored by default, run by `.ci/run`) both generated crates
+//! pass `cargo check`.
+//!
+//! When the folder is missing (a plain clone has no `../shared`), every test prints a note and
+//! passes. Everything generated is written under the system temp folder, never into the repo.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use xtask::codegen::{Standalone, standalone, workspace_root};
+use xtask::diff::{Format, diff_specs, render};
+use xtask::generate::generate;
+use xtask::load::{Spec, load};
+use xtask::normalize::Defect;
+
+const OLD: &str = "webex-contact-center.2025-11-24.json";
+const NEW: &str = "webex-contact-center.2026-04-30.json";
+
+/// The upstream spec file, or `None` (with a note) when it is not there.
+fn upstream(file: &str) -> Option<PathBuf> {
+    let dir = workspace_root().parent()?.join("shared").join("upstream");
+    let path = dir.join(file);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "note: {} not found; upstream spec tests skipped",
+            path.display()
+        );
+        None
+    }
+}
+
+fn load_spec(path: &Path) -> Spec {
+    load(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Generates one upstream version and checks what was left out and why.
+fn generates_with_only_unsupported_bodies_skipped(file: &str) {
+    let Some(path) = upstream(file) else { return };
+    let spec = load_spec(&path);
+    let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let report = &generated.report;
+    eprintln!(
+        "{file}: {} operations generated, {} skipped, {} fixes",
+        report.operations,
+        report.skipped.len(),
+        report.fixes.len()
+    );
+    assert!(report.operations > 400, "{}", report.operations);
+    assert_eq!(
+        report.skipped.len(),
+        report.count(Defect::UnsupportedRequestBody),
+        "every skipped operation is an unsupported request body:\n{}",
+        report.summary()
+    );
+    for skip in &report.skipped {
+        assert!(
+            report
+                .fixes
+                .iter()
+                .any(|f| f.defect == Defect::UnsupportedRequestBody && f.place == skip.operation),
+            "{skip:?}"
+        );
+        assert!(skip.reason.contains("progenitor cannot send"), "{skip:?}");
+    }
+}
+
+#[test]
+fn the_2025_11_24_spec_generates() {
+    generates_with_only_unsupported_bodies_skipped(OLD);
+}
+
+#[test]
+fn the_2026_04_30_spec_generates() {
+    generates_with_only_unsupported_bodies_skipped(NEW);
+}
+
+#[test]
+fn the_diff_between_the_versions_is_non_empty_and_stable() {
+    let (Some(old), Some(new)) = (upstream(OLD), upstream(NEW)) else {
+        return;
+    };
+    let first = diff_specs(&load_spec(&old), &load_spec(&new)).unwrap_or_else(|e| panic!("{e}"));
+    let second = diff_specs(&load_spec(&old), &load_spec(&new)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first, second);
+    for format in [Format::Markdown, Format::Json] {
+        assert_eq!(render(&first, format), render(&second, format));
+    }
+    let s = &first.summary;
+    eprintln!("{s:#?}");
+    assert!(s.added > 0 && s.removed > 0 && s.changed > 0, "{s:#?}");
+    assert!(
+        s.breaking_changes > 0 && s.non_breaking_changes > 0,
+        "{s:#?}"
+    );
+    assert!(s.schemas_added + s.schemas_removed + s.schemas_changed > 0);
+
+    // Nothing changes between a version and itself.
+    let same = diff_specs(&load_spec(&new), &load_spec(&new)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(same.operations.is_empty() && same.schemas.is_empty());
+}
+
+/// Generates `file` into a fixed folder under the temp dir, so that a second run leaves the
+/// files (and so the build) unchanged. Returns the crate folder.
+fn generate_crate(file: &str) -> Option<PathBuf> {
+    let path = upstream(file)?;
+    let stem = file.trim_end_matches(".json").replace('.', "-");
+    let out = std::env::temp_dir()
+        .join("wxcc-xtask-upstream-check")
+        .join(&stem);
+    standalone(&Standalone {
+        spec: path,
+        out: out.clone(),
+        name: Some(stem),
+        auth: None,
+        verbose: false,
+    })
+    .unwrap_or_else(|e| panic!("{file}: {e}"));
+    // Check against the versions the workspace is tested with; cargo drops the entries the
+    // crate does not need.
+    std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    Some(out)
+}
+
+/// Runs `cargo check` on a generated crate, sharing one target folder between runs.
+fn check(out: &Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let started = Instant::now();
+    let output = Command::new(cargo)
+        .args(["check", "--quiet"])
+        .current_dir(out)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target").join("upstream-check"),
+        )
+        .output()
+        .unwrap();
+    eprintln!(
+        "{}: cargo check took {:.1?}",
+        out.display(),
+        started.elapsed()
+    );
+    assert!(
+        output.status.success(),
+        "cargo check failed for {}:\n{}",
+        out.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+#[ignore = "compiles two ~100k-line crates; run by .ci/run"]
+fn both_versions_compile() {
+    // Generation is single-threaded: both at once. The checks share a target folder, which
+    // cargo locks, so they run one after the other.
+    let crates: Vec<Option<PathBuf>> = std::thread::scope(|scope| {
+        let handles = [OLD, NEW].map(|file| scope.spawn(move || generate_crate(file)));
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for out in crates.into_iter().flatten() {
+        check(&out);
+    }
+}
