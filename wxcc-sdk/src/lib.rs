@@ -1,13 +1,53 @@
 //! The ergonomic Rust SDK for Webex Contact Center (WxCC).
 //!
-//! **Not usable yet.** This crate reserves its place in the workspace; nothing in it works today.
-//! It will hold:
+//! - [`Client`]: a region or base URL, a token source from [`wxcc_auth`] (connector, service
+//!   app, node authorization, static token), timeouts and a retry policy that waits out
+//!   `Retry-After` and never replays a write blindly.
+//! - [`search`]: typed Search queries (`taskDetails`, `agentSession`, `taskLegDetails`) with a
+//!   filter DSL whose values always travel as GraphQL variables, window checks before sending,
+//!   aggregations with intervals, and pagination as a stream.
+//! - [`Client::last_agent_for_caller`]: the agent a caller last spoke to.
+//! - Typed helpers for tasks, estimated wait time, statistics, captures, scheduled callbacks,
+//!   webhook subscriptions, and webhook delivery verification ([`webhooks`]).
+//! - [`Client::api`]: the generated client for every other operation, signed the same way.
 //!
-//! - `Client::builder()` with a region (us1, eu1, eu2, anz1, ca1, jp1, sg1) or a base URL, a
-//!   token source from `wxcc-auth`, timeouts and a retry policy that respects `Retry-After`;
-//! - a typed Search API (`taskDetails`, `agentSession`, `taskLegDetails`) with a filter DSL,
-//!   aggregations, and pagination as a `Stream`, user values always sent as GraphQL variables;
-//! - `last_agent_for_caller(ani, lookback)`, typed helpers for tasks, EWT, statistics, captures,
-//!   callbacks and webhooks, and webhook signature verification.
+//! Errors are one [`Error`] type that parses every error body format the WxCC services use and
+//! carries the tracking id to quote to Cisco support.
 //!
-//! Until then, use the generated client in the `wxcc-api` crate directly.
+//! ```no_run
+//! use chrono::TimeDelta;
+//! use wxcc_auth::StaticToken;
+//! use wxcc_sdk::{Client, Region};
+//!
+//! # async fn demo() -> Result<(), wxcc_sdk::Error> {
+//! let client = Client::builder()
+//!     .region(Region::Us1)
+//!     .token_source(StaticToken::new("bot", std::env::var("WXCC_TOKEN").unwrap_or_default()).read_only())
+//!     .build()?;
+//! if let Some(last) = client.last_agent_for_caller("+1 (408) 555-0123", TimeDelta::days(30)).await? {
+//!     println!("route to {} ({})", last.agent_name.unwrap_or_default(), last.agent_id);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod callbacks;
+mod captures;
+mod client;
+mod error;
+mod last_agent;
+mod region;
+pub mod search;
+mod statistics;
+mod tasks;
+pub mod webhooks;
+
+pub use captures::RecordingUrl;
+pub use client::{Client, ClientBuilder, Timeouts};
+pub use error::{ApiError, Error, ErrorShape, Result};
+pub use last_agent::{LastAgent, ani_candidates};
+pub use region::{Region, UnknownRegion};
+pub use statistics::StatisticsInterval;
+pub use tasks::NewTask;
+
+pub use wxcc_api as api;
+pub use wxcc_auth as auth;

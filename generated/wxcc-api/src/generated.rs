@@ -3561,9 +3561,13 @@ shape follows the selection set, so it is left free-form here. Check `errors` ev
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SearchResponse {
-        ///The result, keyed by root field (`taskDetails`, `agentSession`, ...).
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /**The result, keyed by root field (`taskDetails`, `agentSession`, ...). `null` when the
+query failed as a whole; `errors` then says why.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///GraphQL-level errors, when the service reports any.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<GraphQlError>,
@@ -15261,7 +15265,9 @@ closed, so do not use it as the end time.
         #[derive(Clone, Debug)]
         pub struct SearchResponse {
             data: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             errors: ::std::result::Result<
@@ -15281,7 +15287,9 @@ closed, so do not use it as the end time.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {

@@ -1,0 +1,359 @@
+//! The client: configuration, and the one path every facade call takes to the service.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wxcc_auth::{RetryPolicy, Signer, TRACKING_ID_HEADER, TokenSource};
+
+use crate::Region;
+use crate::error::{ApiError, Error, Result, truncate};
+
+/// Timeouts of a [`Client`]. `None` means no limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection.
+    pub connect: Option<Duration>,
+    /// One attempt, from sending the request to the end of the response body.
+    pub attempt: Option<Duration>,
+    /// One call, all retries and waits included.
+    pub overall: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Some(Duration::from_secs(10)),
+            attempt: Some(Duration::from_secs(30)),
+            overall: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+impl Timeouts {
+    /// No limits at all (for tests on a paused tokio clock, or callers with their own).
+    pub const fn none() -> Self {
+        Self {
+            connect: None,
+            attempt: None,
+            overall: None,
+        }
+    }
+}
+
+/// A WxCC client. Cheap to clone (an `Arc` inside); clones share connections and tokens.
+///
+/// ```no_run
+/// use wxcc_auth::StaticToken;
+/// use wxcc_sdk::{Client, Region};
+///
+/// # fn main() -> Result<(), wxcc_sdk::Error> {
+/// let client = Client::builder()
+///     .region(Region::Us1)
+///     .token_source(StaticToken::new("bot", "MTIz..."))
+///     .org_id("c1a4fcef-aee2-4dea-8977-29f594760552")
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base: String,
+    http: reqwest::Client,
+    signer: Signer,
+    api: wxcc_api::Client,
+    org_id: Option<String>,
+    timeouts: Timeouts,
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    base: Option<String>,
+    source: Option<Arc<dyn TokenSource>>,
+    org_id: Option<String>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    user_agent: String,
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            base: None,
+            source: None,
+            org_id: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            user_agent: format!("wxcc-sdk-rust/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The generated client for every operation of the API, signed and retried like the
+    /// facade's own calls. Its errors are progenitor's.
+    pub fn api(&self) -> &wxcc_api::Client {
+        &self.inner.api
+    }
+
+    /// The organization id configured on the client, if any.
+    pub fn org_id(&self) -> Option<&str> {
+        self.inner.org_id.as_deref()
+    }
+
+    pub(crate) fn require_org_id(&self) -> Result<&str> {
+        self.org_id().ok_or_else(|| {
+            Error::InvalidRequest(
+                "this call needs an organization id; set it with ClientBuilder::org_id".into(),
+            )
+        })
+    }
+
+    /// Sends one operation and returns the success status and body; error statuses become
+    /// [`Error::Api`].
+    pub(crate) async fn send(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&(dyn ErasedBody + Sync)>,
+    ) -> Result<Reply> {
+        let inner = &self.inner;
+        let url = format!("{}{path}", inner.base);
+        let mut builder = inner
+            .http
+            .request(method, &url)
+            .header("accept", "application/json");
+        if !query.is_empty() {
+            builder = builder.query(query);
+        }
+        if let Some(body) = body {
+            let json = body
+                .to_json()
+                .map_err(|e| Error::InvalidRequest(format!("cannot encode the body: {e}")))?;
+            builder = builder
+                .header("content-type", "application/json")
+                .body(json);
+        }
+        let tracking_id = uuid::Uuid::new_v4().to_string();
+        builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
+        let mut request = builder.build().map_err(|e| {
+            Error::InvalidRequest(format!("cannot build the request: {}", e.without_url()))
+        })?;
+        inner.signer.authorize(&mut request, operation).await?;
+        let sending = inner.signer.send(&inner.http, request, operation);
+        let result = match inner.timeouts.overall {
+            Some(overall) => tokio::time::timeout(overall, sending)
+                .await
+                .map_err(|_| Error::Timeout(overall))?,
+            None => sending.await,
+        };
+        let response = result.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(transport)?;
+        if status.is_success() {
+            return Ok(Reply {
+                status,
+                body: bytes,
+                tracking_id,
+            });
+        }
+        let fallback = header_tracking_id(&headers).or(Some(tracking_id));
+        let mut error = ApiError::parse(status.as_u16(), &bytes, fallback);
+        error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
+        tracing::debug!(operation, status = status.as_u16(), tracking_id = ?error.tracking_id, "error response");
+        Err(Error::Api(Box::new(error)))
+    }
+
+    /// Like [`Client::send`], decoding a JSON body.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&(dyn ErasedBody + Sync)>,
+    ) -> Result<T> {
+        let reply = self.send(operation, method, path, query, body).await?;
+        decode(&reply.body)
+    }
+}
+
+/// A success response.
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub body: bytes::Bytes,
+    /// The `TrackingId` the request carried.
+    pub tracking_id: String,
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+        message: e.to_string(),
+        body: truncate(&String::from_utf8_lossy(bytes)),
+    })
+}
+
+/// A request body of any serializable type, behind a trait object.
+pub(crate) trait ErasedBody {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+}
+
+impl<T: Serialize> ErasedBody for T {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+
+fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(TRACKING_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn transport(error: reqwest::Error) -> Error {
+    let kind = if error.is_connect() {
+        "connection failed"
+    } else if error.is_timeout() {
+        "an attempt timed out"
+    } else if error.is_body() || error.is_decode() {
+        "the response body could not be read"
+    } else {
+        "the request failed"
+    };
+    Error::Transport {
+        message: format!("{kind}: {}", error.without_url()),
+    }
+}
+
+impl ClientBuilder {
+    /// The region of the organization. Either this or [`ClientBuilder::base_url`] is required.
+    #[must_use]
+    pub fn region(mut self, region: Region) -> Self {
+        self.base = Some(region.base_url());
+        self
+    }
+
+    /// A base URL instead of a region (a sandbox, a proxy, a region not listed yet).
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base = Some(url.into());
+        self
+    }
+
+    /// Where tokens come from (required): a connector, a service app, a static token, ...
+    #[must_use]
+    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Like [`ClientBuilder::token_source`] for a source shared with other clients.
+    #[must_use]
+    pub fn shared_token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The organization id, needed by calls whose paths name it (callbacks, configuration).
+    #[must_use]
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Timeouts (default: 10 s connect, 30 s per attempt, 120 s overall).
+    #[must_use]
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]). Its deadline is capped by the
+    /// overall timeout.
+    #[must_use]
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `User-Agent` header (default `wxcc-sdk-rust/<version>`).
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the region (or base URL) or the token source is missing
+    /// or the base URL is not a URL; [`Error::Transport`] if the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let base = self.base.ok_or_else(|| {
+            Error::InvalidRequest(
+                "no region or base URL; call ClientBuilder::region or base_url".into(),
+            )
+        })?;
+        let base = base.trim_end_matches('/').to_owned();
+        reqwest::Url::parse(&base)
+            .map_err(|e| Error::InvalidRequest(format!("base URL `{base}`: {e}")))?;
+        let source = self.source.ok_or_else(|| {
+            Error::InvalidRequest("no token source; call ClientBuilder::token_source".into())
+        })?;
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::InvalidRequest("the user agent is not a valid header value".into())
+        })?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(connect) = self.timeouts.connect {
+            http = http.connect_timeout(connect);
+        }
+        if let Some(attempt) = self.timeouts.attempt {
+            http = http.timeout(attempt);
+        } else {
+            // Without an attempt timeout, idle pool timers are the only timers left; keep none.
+            http = http.pool_idle_timeout(None);
+        }
+        let http = http.build().map_err(transport)?;
+        let mut retry = self.retry;
+        retry.deadline = match (retry.deadline, self.timeouts.overall) {
+            (Some(d), Some(o)) => Some(d.min(o)),
+            (d, o) => d.or(o),
+        };
+        let signer = Signer::from_shared(source, wxcc_api::OPERATIONS).with_retry_policy(retry);
+        let api = wxcc_api::Client::new_with_client(&base, http.clone(), signer.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                http,
+                signer,
+                api,
+                org_id: self.org_id,
+                timeouts: self.timeouts,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base)
+            .field("org_id", &self.inner.org_id)
+            .field("signer", &self.inner.signer)
+            .field("timeouts", &self.inner.timeouts)
+            .finish()
+    }
+}

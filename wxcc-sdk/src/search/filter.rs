@@ -1,0 +1,549 @@
+//! The filter DSL: builds Search filters whose values always travel as GraphQL variables.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// The GraphQL type of a filterable field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// Text: `equals`, `notequals`, `match`, `contains`.
+    String,
+    /// 64-bit integer (times in epoch ms, durations in ms): `equals`, `notequals`, `gt`, `gte`,
+    /// `lt`, `lte`.
+    Long,
+    /// 32-bit integer (counts): as `Long`.
+    Int,
+    /// Floating point: as `Long`.
+    Float,
+    /// `true`/`false`: `equals`, `notequals`.
+    Boolean,
+    /// An enum of the schema, written unquoted (`channelType: {equals: telephony}`):
+    /// `equals`, `notequals`.
+    Enum,
+}
+
+impl FieldType {
+    fn variable_type(self) -> Option<&'static str> {
+        match self {
+            FieldType::String => Some("String!"),
+            FieldType::Long => Some("Long!"),
+            FieldType::Int => Some("Int!"),
+            FieldType::Float => Some("Float!"),
+            FieldType::Boolean => Some("Boolean!"),
+            FieldType::Enum => None,
+        }
+    }
+
+    fn allows(self, op: Op) -> bool {
+        match self {
+            FieldType::String => {
+                matches!(op, Op::Equals | Op::NotEquals | Op::Match | Op::Contains)
+            }
+            FieldType::Long | FieldType::Int | FieldType::Float => {
+                !matches!(op, Op::Match | Op::Contains)
+            }
+            FieldType::Boolean | FieldType::Enum => matches!(op, Op::Equals | Op::NotEquals),
+        }
+    }
+}
+
+/// A comparison operator of Search filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `equals`
+    Equals,
+    /// `notequals`
+    NotEquals,
+    /// `match` (pattern)
+    Match,
+    /// `contains`
+    Contains,
+    /// `gt`
+    Gt,
+    /// `gte`
+    Gte,
+    /// `lt`
+    Lt,
+    /// `lte`
+    Lte,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::NotEquals => "notequals",
+            Op::Match => "match",
+            Op::Contains => "contains",
+            Op::Gt => "gt",
+            Op::Gte => "gte",
+            Op::Lt => "lt",
+            Op::Lte => "lte",
+        }
+    }
+}
+
+/// A value to compare a field with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FilterValue {
+    /// Text.
+    String(String),
+    /// A 64-bit integer.
+    Long(i64),
+    /// A 32-bit integer.
+    Int(i32),
+    /// A floating point number.
+    Float(f64),
+    /// A boolean.
+    Boolean(bool),
+    /// An enum value of the schema, such as `telephony`.
+    Enum(String),
+    /// `null`, as in `{notequals: null}`.
+    Null,
+}
+
+impl From<&str> for FilterValue {
+    fn from(v: &str) -> Self {
+        FilterValue::String(v.to_owned())
+    }
+}
+impl From<String> for FilterValue {
+    fn from(v: String) -> Self {
+        FilterValue::String(v)
+    }
+}
+impl From<&String> for FilterValue {
+    fn from(v: &String) -> Self {
+        FilterValue::String(v.clone())
+    }
+}
+impl From<i64> for FilterValue {
+    fn from(v: i64) -> Self {
+        FilterValue::Long(v)
+    }
+}
+impl From<i32> for FilterValue {
+    fn from(v: i32) -> Self {
+        FilterValue::Int(v)
+    }
+}
+impl From<f64> for FilterValue {
+    fn from(v: f64) -> Self {
+        FilterValue::Float(v)
+    }
+}
+impl From<bool> for FilterValue {
+    fn from(v: bool) -> Self {
+        FilterValue::Boolean(v)
+    }
+}
+impl From<chrono::DateTime<chrono::Utc>> for FilterValue {
+    fn from(v: chrono::DateTime<chrono::Utc>) -> Self {
+        FilterValue::Long(v.timestamp_millis())
+    }
+}
+
+/// A field that filters can compare. The `search::task`, `search::agent_session` and
+/// `search::task_leg` modules define the documented ones; [`Field::new`] names any other.
+///
+/// ```
+/// use wxcc_sdk::search::{task, Field, FieldType, Filter};
+///
+/// let f = Filter::and([
+///     task::CHANNEL_TYPE.equals(wxcc_sdk::search::ChannelType::Telephony),
+///     task::LAST_AGENT_ID.equals("agent-1"),
+///     Field::new("queueDuration", FieldType::Long).gt(60_000i64),
+/// ]);
+/// # let _ = f;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    path: Cow<'static, str>,
+    ty: FieldType,
+}
+
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $name:ident => $op:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&self, value: impl Into<FilterValue>) -> Filter {
+                Filter::Compare { field: self.clone(), op: Op::$op, value: value.into() }
+            }
+        )*
+    };
+}
+
+impl Field {
+    /// A field at a dotted path (`lastAgent.id`), of the given type.
+    pub fn new(path: impl Into<Cow<'static, str>>, ty: FieldType) -> Self {
+        Self {
+            path: path.into(),
+            ty,
+        }
+    }
+
+    /// A documented field; used for the constants of this crate.
+    pub const fn known(path: &'static str, ty: FieldType) -> Self {
+        Self {
+            path: Cow::Borrowed(path),
+            ty,
+        }
+    }
+
+    /// The dotted path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The field's type.
+    pub fn field_type(&self) -> FieldType {
+        self.ty
+    }
+
+    comparisons! {
+        /// `equals`.
+        equals => Equals,
+        /// `notequals`.
+        not_equals => NotEquals,
+        /// `match`: a pattern (strings only).
+        matches => Match,
+        /// `contains` (strings only).
+        contains => Contains,
+        /// `gt` (numbers only).
+        gt => Gt,
+        /// `gte` (numbers only).
+        gte => Gte,
+        /// `lt` (numbers only).
+        lt => Lt,
+        /// `lte` (numbers only).
+        lte => Lte,
+    }
+}
+
+/// Which typed global variables a filter compares (`stringGlobalVariables`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GlobalVariableType {
+    /// `stringGlobalVariables`
+    String,
+    /// `integerGlobalVariables`
+    Integer,
+    /// `longGlobalVariables`
+    Long,
+    /// `doubleGlobalVariables`
+    Double,
+    /// `booleanGlobalVariables`
+    Boolean,
+}
+
+impl GlobalVariableType {
+    fn root(self) -> &'static str {
+        match self {
+            GlobalVariableType::String => "stringGlobalVariables",
+            GlobalVariableType::Integer => "integerGlobalVariables",
+            GlobalVariableType::Long => "longGlobalVariables",
+            GlobalVariableType::Double => "doubleGlobalVariables",
+            GlobalVariableType::Boolean => "booleanGlobalVariables",
+        }
+    }
+
+    fn value_type(self) -> FieldType {
+        match self {
+            GlobalVariableType::String => FieldType::String,
+            GlobalVariableType::Integer => FieldType::Int,
+            GlobalVariableType::Long => FieldType::Long,
+            GlobalVariableType::Double => FieldType::Float,
+            GlobalVariableType::Boolean => FieldType::Boolean,
+        }
+    }
+}
+
+/// A Search filter: comparisons combined with `and`/`or`, nested as deep as needed.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Filter {
+    /// `{field: {op: value}}`, nested objects walked to the leaf.
+    Compare {
+        /// The field.
+        field: Field,
+        /// The comparison.
+        op: Op,
+        /// The value (sent as a variable, except enum values and `null`).
+        value: FilterValue,
+    },
+    /// All of these.
+    And(Vec<Filter>),
+    /// Any of these.
+    Or(Vec<Filter>),
+    /// A global (flow) variable with this name equal to this value.
+    GlobalVariable {
+        /// Its type.
+        kind: GlobalVariableType,
+        /// Its name.
+        name: String,
+        /// The value it must equal.
+        value: FilterValue,
+    },
+}
+
+impl Filter {
+    /// All of `filters`.
+    pub fn and(filters: impl IntoIterator<Item = Filter>) -> Filter {
+        Filter::And(filters.into_iter().collect())
+    }
+
+    /// Any of `filters`.
+    pub fn or(filters: impl IntoIterator<Item = Filter>) -> Filter {
+        Filter::Or(filters.into_iter().collect())
+    }
+
+    /// A global variable of `kind` named `name` equal to `value`.
+    pub fn global_variable(
+        kind: GlobalVariableType,
+        name: impl Into<String>,
+        value: impl Into<FilterValue>,
+    ) -> Filter {
+        Filter::GlobalVariable {
+            kind,
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// Writes the filter as a GraphQL input value, adding its values to `vars`.
+    pub(crate) fn render(&self, vars: &mut Variables, out: &mut String) -> Result<()> {
+        match self {
+            Filter::Compare { field, op, value } => {
+                let ty = field.ty;
+                if !ty.allows(*op) {
+                    return Err(Error::InvalidRequest(format!(
+                        "`{}` cannot be compared with `{}`",
+                        field.path,
+                        op.name()
+                    )));
+                }
+                let segments: Vec<&str> = field.path.split('.').collect();
+                for segment in &segments {
+                    check_name(segment, "field name")?;
+                    let _ = write!(out, "{{{segment}: ");
+                }
+                let _ = write!(out, "{{{}: ", op.name());
+                render_value(ty, value, vars, out, &field.path)?;
+                for _ in 0..=segments.len() {
+                    out.push('}');
+                }
+                Ok(())
+            }
+            Filter::And(filters) | Filter::Or(filters) => {
+                let key = if matches!(self, Filter::And(_)) {
+                    "and"
+                } else {
+                    "or"
+                };
+                if filters.is_empty() {
+                    return Err(Error::InvalidRequest(format!(
+                        "an `{key}` filter needs at least one filter"
+                    )));
+                }
+                let _ = write!(out, "{{{key}: [");
+                for (i, filter) in filters.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    filter.render(vars, out)?;
+                }
+                out.push_str("]}");
+                Ok(())
+            }
+            Filter::GlobalVariable { kind, name, value } => {
+                let _ = write!(out, "{{{}: {{name: {{equals: ", kind.root());
+                render_value(
+                    FieldType::String,
+                    &FilterValue::String(name.clone()),
+                    vars,
+                    out,
+                    "name",
+                )?;
+                out.push_str("}, value: {equals: ");
+                render_value(kind.value_type(), value, vars, out, name)?;
+                out.push_str("}}}");
+                Ok(())
+            }
+        }
+    }
+}
+
+fn render_value(
+    ty: FieldType,
+    value: &FilterValue,
+    vars: &mut Variables,
+    out: &mut String,
+    what: &str,
+) -> Result<()> {
+    let mismatch = || {
+        Error::InvalidRequest(format!(
+            "`{what}` is a {ty:?} field and cannot be compared with {value:?}"
+        ))
+    };
+    let json = match (ty, value) {
+        (_, FilterValue::Null) => {
+            out.push_str("null");
+            return Ok(());
+        }
+        (FieldType::Enum, FilterValue::Enum(name) | FilterValue::String(name)) => {
+            check_name(name, "enum value")?;
+            out.push_str(name);
+            return Ok(());
+        }
+        (FieldType::String, FilterValue::String(s)) => Value::String(s.clone()),
+        (FieldType::Long, FilterValue::Long(n)) => Value::from(*n),
+        (FieldType::Long, FilterValue::Int(n)) => Value::from(i64::from(*n)),
+        (FieldType::Int, FilterValue::Int(n)) => Value::from(*n),
+        (FieldType::Int, FilterValue::Long(n)) => {
+            Value::from(i32::try_from(*n).map_err(|_| mismatch())?)
+        }
+        (FieldType::Float, FilterValue::Float(n)) => serde_json::Number::from_f64(*n)
+            .map(Value::Number)
+            .ok_or_else(mismatch)?,
+        (FieldType::Float, FilterValue::Long(n)) => Value::from(*n as f64),
+        (FieldType::Float, FilterValue::Int(n)) => Value::from(f64::from(*n)),
+        (FieldType::Boolean, FilterValue::Boolean(b)) => Value::Bool(*b),
+        _ => return Err(mismatch()),
+    };
+    let Some(graphql_type) = ty.variable_type() else {
+        return Err(mismatch());
+    };
+    let name = vars.add(graphql_type, json);
+    let _ = write!(out, "${name}");
+    Ok(())
+}
+
+/// Variables collected while rendering a query: `$v0: String!`, ...
+#[derive(Debug, Default)]
+pub(crate) struct Variables {
+    declarations: Vec<(String, &'static str)>,
+    values: Map<String, Value>,
+    generated: usize,
+}
+
+impl Variables {
+    /// Adds a value under a fresh name and returns the name (without `$`).
+    pub fn add(&mut self, graphql_type: &'static str, value: Value) -> String {
+        let name = format!("v{}", self.generated);
+        self.generated += 1;
+        self.declare(&name, graphql_type, value);
+        name
+    }
+
+    /// Adds a value under a chosen name.
+    pub fn declare(&mut self, name: &str, graphql_type: &'static str, value: Value) {
+        self.declarations.push((name.to_owned(), graphql_type));
+        self.values.insert(name.to_owned(), value);
+    }
+
+    /// `($from: Long!, $to: Long!, ...)`.
+    pub fn signature(&self) -> String {
+        let list: Vec<String> = self
+            .declarations
+            .iter()
+            .map(|(n, t)| format!("${n}: {t}"))
+            .collect();
+        format!("({})", list.join(", "))
+    }
+
+    pub fn into_values(self) -> Map<String, Value> {
+        self.values
+    }
+}
+
+/// Checks that a name from the caller is a GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`), so it can
+/// be written into the query text without changing its meaning.
+pub(crate) fn check_name(name: &str, what: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric());
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "`{name}` is not a valid GraphQL {what}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(filter: &Filter) -> (String, Map<String, Value>) {
+        let mut vars = Variables::default();
+        let mut out = String::new();
+        filter.render(&mut vars, &mut out).unwrap();
+        (out, vars.into_values())
+    }
+
+    #[test]
+    fn nested_fields_and_combinators_render_with_variables() {
+        let filter = Filter::and([
+            Field::known("channelType", FieldType::Enum)
+                .equals(FilterValue::Enum("telephony".into())),
+            Field::known("lastAgent.id", FieldType::String).equals("a\"}\\\n"),
+            Filter::or([
+                Field::known("queueDuration", FieldType::Long).gt(5i64),
+                Field::known("isActive", FieldType::Boolean).equals(false),
+            ]),
+            Field::known("owner.id", FieldType::String).not_equals(FilterValue::Null),
+        ]);
+        let (text, values) = render(&filter);
+        assert_eq!(
+            text,
+            "{and: [{channelType: {equals: telephony}}, {lastAgent: {id: {equals: $v0}}}, \
+             {or: [{queueDuration: {gt: $v1}}, {isActive: {equals: $v2}}]}, {owner: {id: {notequals: null}}}]}"
+        );
+        assert_eq!(values["v0"], "a\"}\\\n");
+        assert_eq!(values["v1"], 5);
+        assert_eq!(values["v2"], false);
+    }
+
+    #[test]
+    fn global_variables_compare_name_and_value() {
+        let (text, values) = render(&Filter::global_variable(
+            GlobalVariableType::String,
+            "GV1",
+            "ABC123",
+        ));
+        assert_eq!(
+            text,
+            "{stringGlobalVariables: {name: {equals: $v0}, value: {equals: $v1}}}"
+        );
+        assert_eq!(values["v0"], "GV1");
+        assert_eq!(values["v1"], "ABC123");
+    }
+
+    #[test]
+    fn invalid_filters_are_refused_before_sending() {
+        let mut vars = Variables::default();
+        let mut out = String::new();
+        let cases = [
+            Field::known("totalDuration", FieldType::Long).contains("x"),
+            Field::known("origin", FieldType::String).gt(1i64),
+            Field::new("bad name", FieldType::String).equals("x"),
+            Field::known("channelType", FieldType::Enum).equals("tele phony"),
+            Filter::and([]),
+        ];
+        for filter in cases {
+            assert!(
+                matches!(
+                    filter.render(&mut vars, &mut out),
+                    Err(Error::InvalidRequest(_))
+                ),
+                "{filter:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! Webhook subscriptions, and checking the deliveries WxCC sends to them.
+//!
+//! WxCC signs each delivery with `X-WebexCC-Signature`: the hex HMAC-SHA256 of the raw request
+//! body, keyed with the subscription's secret. Version 2 deliveries also carry
+//! `X-WebexCC-Timestamp`. [`WebhookVerifier`] checks the signature in constant time, refuses
+//! stale or future timestamps, and refuses a delivery whose event id it has already accepted
+//! (a replay) within its memory window.
+//!
+//! Cisco documents the header names, not every detail of the signing rule: the verifier
+//! assumes the signature covers the body alone (as all known implementations do).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::Sha256;
+use wxcc_api::types::{
+    CreateWebhookSubscriptionRequest, CreateWebhookSubscriptionRequestV2,
+    CreatedWebhookSubscription, CreatedWebhookSubscriptionV2, WebhookSubscriptionList,
+    WebhookSubscriptionListV2,
+};
+use wxcc_auth::{ExposeSecret, SecretString};
+
+use crate::Client;
+use crate::callbacks::encode;
+use crate::error::Result;
+
+/// Header carrying the hex HMAC-SHA256 of the body.
+pub const SIGNATURE_HEADER: &str = "X-WebexCC-Signature";
+/// Header carrying the delivery time (version 2), in epoch milliseconds or seconds.
+pub const TIMESTAMP_HEADER: &str = "X-WebexCC-Timestamp";
+
+impl Client {
+    /// Creates a version 1 webhook subscription.
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn create_subscription(
+        &self,
+        request: &CreateWebhookSubscriptionRequest,
+    ) -> Result<CreatedWebhookSubscription> {
+        self.call(
+            "create_webhook_subscription",
+            Method::POST,
+            "/v1/subscriptions",
+            &[],
+            Some(request),
+        )
+        .await
+    }
+
+    /// Creates a version 2 webhook subscription (`resource_version` such as `agent:1.0.0`).
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn create_subscription_v2(
+        &self,
+        request: &CreateWebhookSubscriptionRequestV2,
+    ) -> Result<CreatedWebhookSubscriptionV2> {
+        self.call(
+            "create_webhook_subscription_v2",
+            Method::POST,
+            "/v2/subscriptions",
+            &[],
+            Some(request),
+        )
+        .await
+    }
+
+    /// Lists version 1 subscriptions (each version sees only its own).
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn subscriptions(&self) -> Result<WebhookSubscriptionList> {
+        self.call(
+            "list_webhook_subscriptions",
+            Method::GET,
+            "/v1/subscriptions",
+            &self.org_param(),
+            None,
+        )
+        .await
+    }
+
+    /// Lists version 2 subscriptions.
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn subscriptions_v2(&self) -> Result<WebhookSubscriptionListV2> {
+        self.call(
+            "list_webhook_subscriptions_v2",
+            Method::GET,
+            "/v2/subscriptions",
+            &self.org_param(),
+            None,
+        )
+        .await
+    }
+
+    /// Deletes a version 1 subscription.
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn delete_subscription(&self, id: &str) -> Result<()> {
+        let path = format!("/v1/subscriptions/{}", encode(id));
+        self.send(
+            "delete_webhook_subscription",
+            Method::DELETE,
+            &path,
+            &self.org_param(),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Deletes a version 2 subscription.
+    ///
+    /// # Errors
+    ///
+    /// The call's error.
+    pub async fn delete_subscription_v2(&self, id: &str) -> Result<()> {
+        let path = format!("/v2/subscriptions/{}", encode(id));
+        self.send(
+            "delete_webhook_subscription_v2",
+            Method::DELETE,
+            &path,
+            &self.org_param(),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    fn org_param(&self) -> Vec<(&'static str, String)> {
+        self.org_id()
+            .map(|o| ("orgId", o.to_owned()))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Types of webhook events. Values the API adds later arrive as [`EventType::Other`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `agent:login`
+    AgentLogin,
+    /// `agent:logout`
+    AgentLogout,
+    /// `agent:state_change`
+    AgentStateChange,
+    /// `agent:channel_state_change`
+    AgentChannelStateChange,
+    /// `capture:available`: a recording can be fetched with [`Client::captures`].
+    CaptureAvailable,
+    /// `task:new`
+    TaskNew,
+    /// `task:connected`
+    TaskConnected,
+    /// `task:ended`
+    TaskEnded,
+    /// `task:failed`
+    TaskFailed,
+    /// `task-message:appended`
+    TaskMessageAppended,
+    /// Any other type.
+    Other(String),
+}
+
+impl EventType {
+    /// The type as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventType::AgentLogin => "agent:login",
+            EventType::AgentLogout => "agent:logout",
+            EventType::AgentStateChange => "agent:state_change",
+            EventType::AgentChannelStateChange => "agent:channel_state_change",
+            EventType::CaptureAvailable => "capture:available",
+            EventType::TaskNew => "task:new",
+            EventType::TaskConnected => "task:connected",
+            EventType::TaskEnded => "task:ended",
+            EventType::TaskFailed => "task:failed",
+            EventType::TaskMessageAppended => "task-message:appended",
+            EventType::Other(other) => other,
+        }
+    }
+
+    fn parse(value: &str) -> Self {
+        [
+            EventType::AgentLogin,
+            EventType::AgentLogout,
+            EventType::AgentStateChange,
+            EventType::AgentChannelStateChange,
+            EventType::CaptureAvailable,
+            EventType::TaskNew,
+            EventType::TaskConnected,
+            EventType::TaskEnded,
+            EventType::TaskFailed,
+            EventType::TaskMessageAppended,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == value)
+        .unwrap_or_else(|| EventType::Other(value.to_owned()))
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A verified webhook delivery (a CloudEvents envelope).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookEvent {
+    /// The event id (unique per event).
+    pub id: String,
+    /// What happened.
+    pub event_type: EventType,
+    /// Which service sent it.
+    pub source: Option<String>,
+    /// The organization.
+    pub org_id: Option<String>,
+    /// CloudEvents version.
+    pub spec_version: Option<String>,
+    /// When it happened (version 2).
+    pub timestamp: Option<DateTime<Utc>>,
+    /// The event's data; its shape depends on the type.
+    pub data: Value,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    id: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    source: Option<String>,
+    comciscoorgid: Option<String>,
+    specversion: Option<String>,
+    comciscotimestamp: Option<Value>,
+    #[serde(default)]
+    data: Value,
+}
+
+/// Why a delivery was refused. Answer the sender with `401` for the first three, `400` for the
+/// last.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// No signature header, or not hex.
+    #[error("the delivery has no valid {SIGNATURE_HEADER} header")]
+    MissingSignature,
+    /// The signature does not match the body: forged, altered, or signed with another secret.
+    #[error("the signature does not match the body")]
+    BadSignature,
+    /// The timestamp is outside the tolerance, or the event was already accepted.
+    #[error("the delivery was replayed or is stale: {0}")]
+    Replayed(String),
+    /// The body is not a CloudEvents JSON document.
+    #[error("the body is not a webhook event: {0}")]
+    Malformed(String),
+}
+
+/// Checks webhook deliveries for one subscription secret.
+///
+/// ```
+/// use hmac::{Hmac, KeyInit, Mac};
+/// use sha2::Sha256;
+/// use wxcc_sdk::webhooks::{EventType, WebhookVerifier};
+///
+/// let verifier = WebhookVerifier::new("subscription-secret");
+/// let body = br#"{"id":"e1","specversion":"1.0","type":"task:ended","source":"wxcc","data":{"taskId":"t1"}}"#;
+/// let mut mac = Hmac::<Sha256>::new_from_slice(b"subscription-secret").unwrap();
+/// mac.update(body);
+/// let signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+///
+/// let event = verifier.verify(body, Some(&signature), None).unwrap();
+/// assert_eq!(event.event_type, EventType::TaskEnded);
+/// assert!(verifier.verify(body, Some(&signature), None).is_err(), "a replay is refused");
+/// ```
+pub struct WebhookVerifier {
+    secret: SecretString,
+    tolerance: Duration,
+    capacity: usize,
+    seen: Mutex<HashMap<String, DateTime<Utc>>>,
+}
+
+impl WebhookVerifier {
+    /// A verifier for `secret` with a 5-minute tolerance that remembers up to 100,000 events.
+    pub fn new(secret: impl Into<SecretString>) -> Self {
+        Self {
+            secret: secret.into(),
+            tolerance: Duration::from_secs(300),
+            capacity: 100_000,
+            seen: Mutex::default(),
+        }
+    }
+
+    /// How far a timestamp may be from now, and how long accepted ids are remembered.
+    #[must_use]
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Verifies a delivery: `body` exactly as received, and the values of
+    /// [`SIGNATURE_HEADER`] and [`TIMESTAMP_HEADER`].
+    ///
+    /// # Errors
+    ///
+    /// A [`WebhookError`] saying why the delivery must be refused.
+    pub fn verify(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        timestamp: Option<&str>,
+    ) -> Result<WebhookEvent, WebhookError> {
+        self.verify_at(body, signature, timestamp, Utc::now())
+    }
+
+    /// [`WebhookVerifier::verify`] as of `now`.
+    ///
+    /// # Errors
+    ///
+    /// As [`WebhookVerifier::verify`].
+    pub fn verify_at(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        timestamp: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<WebhookEvent, WebhookError> {
+        let expected = signature
+            .map(str::trim)
+            .and_then(decode_hex)
+            .ok_or(WebhookError::MissingSignature)?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes())
+            .map_err(|_| WebhookError::BadSignature)?;
+        mac.update(body);
+        // `verify_slice` compares in constant time.
+        mac.verify_slice(&expected)
+            .map_err(|_| WebhookError::BadSignature)?;
+
+        let tolerance = TimeDelta::from_std(self.tolerance).unwrap_or(TimeDelta::MAX);
+        let sent_at = match timestamp {
+            Some(raw) => {
+                let at = parse_time(raw).ok_or_else(|| {
+                    WebhookError::Replayed(format!("unreadable timestamp `{raw}`"))
+                })?;
+                if (now - at).abs() > tolerance {
+                    return Err(WebhookError::Replayed(format!(
+                        "timestamp {at} is more than {:?} from now",
+                        self.tolerance
+                    )));
+                }
+                Some(at)
+            }
+            None => None,
+        };
+        let envelope: Envelope =
+            serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
+        {
+            let mut seen = self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            seen.retain(|_, at| now - *at <= tolerance);
+            if seen.contains_key(&envelope.id) {
+                return Err(WebhookError::Replayed(format!(
+                    "event `{}` was already accepted",
+                    envelope.id
+                )));
+            }
+            if seen.len() >= self.capacity {
+                return Err(WebhookError::Replayed(
+                    "too many deliveries to track; refusing until older ones age out".into(),
+                ));
+            }
+            seen.insert(envelope.id.clone(), now);
+        }
+        let timestamp = envelope
+            .comciscotimestamp
+            .as_ref()
+            .and_then(|v| match v {
+                Value::Number(n) => n.as_i64().and_then(from_epoch),
+                Value::String(s) => parse_time(s),
+                _ => None,
+            })
+            .or(sent_at);
+        Ok(WebhookEvent {
+            id: envelope.id,
+            event_type: EventType::parse(&envelope.event_type),
+            source: envelope.source,
+            org_id: envelope.comciscoorgid,
+            spec_version: envelope.specversion,
+            timestamp,
+            data: envelope.data,
+        })
+    }
+}
+
+impl fmt::Debug for WebhookVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookVerifier")
+            .field("secret", &"[REDACTED]")
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let text = text.strip_prefix("sha256=").unwrap_or(text);
+    if !text.len().is_multiple_of(2) || text.is_empty() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Epoch milliseconds (13 digits and more) or seconds, or RFC 3339.
+fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    match raw.parse::<i64>() {
+        Ok(n) => from_epoch(n),
+        Err(_) => DateTime::parse_from_rfc3339(raw)
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+fn from_epoch(n: i64) -> Option<DateTime<Utc>> {
+    if n.abs() >= 100_000_000_000 {
+        Utc.timestamp_millis_opt(n).single()
+    } else {
+        Utc.timestamp_opt(n, 0).single()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(secret: &str, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(body);
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    const BODY: &[u8] = br#"{"id":"evt-1","specversion":"1.0","type":"capture:available","source":"/wxcc","comciscoorgid":"org","data":{"taskId":"t1"}}"#;
+
+    #[test]
+    fn a_genuine_delivery_is_accepted_and_typed() {
+        let v = WebhookVerifier::new("s3cret");
+        let event = v.verify(BODY, Some(&sign("s3cret", BODY)), None).unwrap();
+        assert_eq!(event.event_type, EventType::CaptureAvailable);
+        assert_eq!(event.org_id.as_deref(), Some("org"));
+        assert_eq!(event.data["taskId"], "t1");
+    }
+
+    #[test]
+    fn forged_altered_or_unsigned_deliveries_are_refused() {
+        let v = WebhookVerifier::new("s3cret");
+        assert_eq!(
+            v.verify(BODY, Some(&sign("other", BODY)), None)
+                .unwrap_err(),
+            WebhookError::BadSignature
+        );
+        let mut altered = BODY.to_vec();
+        altered[10] ^= 1;
+        assert_eq!(
+            v.verify(&altered, Some(&sign("s3cret", BODY)), None)
+                .unwrap_err(),
+            WebhookError::BadSignature
+        );
+        assert_eq!(
+            v.verify(BODY, None, None).unwrap_err(),
+            WebhookError::MissingSignature
+        );
+        assert_eq!(
+            v.verify(BODY, Some("zz"), None).unwrap_err(),
+            WebhookError::MissingSignature
+        );
+    }
+
+    #[test]
+    fn replays_and_stale_timestamps_are_refused() {
+        let v = WebhookVerifier::new("s3cret");
+        let now = Utc::now();
+        let signature = sign("s3cret", BODY);
+        let fresh = now.timestamp_millis().to_string();
+        v.verify_at(BODY, Some(&signature), Some(&fresh), now)
+            .unwrap();
+        assert!(matches!(
+            v.verify_at(BODY, Some(&signature), Some(&fresh), now),
+            Err(WebhookError::Replayed(_))
+        ));
+        let other = br#"{"id":"evt-2","type":"task:new","data":{}}"#;
+        let stale = (now - TimeDelta::minutes(10)).timestamp().to_string();
+        assert!(matches!(
+            v.verify_at(other, Some(&sign("s3cret", other)), Some(&stale), now),
+            Err(WebhookError::Replayed(_))
+        ));
+        // Once the memory window has passed, the id is forgotten.
+        let later = now + TimeDelta::minutes(6);
+        assert!(v.verify_at(BODY, Some(&signature), None, later).is_ok());
+    }
+
+    #[test]
+    fn unknown_event_types_are_kept() {
+        assert_eq!(
+            EventType::parse("agent:brand_new"),
+            EventType::Other("agent:brand_new".into())
+        );
+        assert!(!format!("{:?}", WebhookVerifier::new("s3cret")).contains("s3cret"));
+    }
+}
