@@ -1,0 +1,411 @@
+//! The client: configuration, and the one path every call takes to Engage.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::Serialize;
+use wxcc_auth::{NodeAuthorization, RetryPolicy, Signer, Status, TRACKING_ID_HEADER, TokenSource};
+
+use crate::EngageRegion;
+use crate::error::{ApiError, Error, Result, truncate};
+use crate::outcome::Operation;
+
+/// Timeouts of a [`Client`]. `None` means no limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection.
+    pub connect: Option<Duration>,
+    /// One attempt, from sending the request to the end of the response body.
+    pub attempt: Option<Duration>,
+    /// One call, all retries and waits included.
+    pub overall: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Some(Duration::from_secs(10)),
+            attempt: Some(Duration::from_secs(30)),
+            overall: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+impl Timeouts {
+    /// No limits at all (for tests on a paused tokio clock, or callers with their own).
+    pub const fn none() -> Self {
+        Self {
+            connect: None,
+            attempt: None,
+            overall: None,
+        }
+    }
+}
+
+/// A Webex Engage client. Cheap to clone (an `Arc` inside); clones share connections and
+/// tokens.
+///
+/// ```no_run
+/// use engage_sdk::{Client, EngageRegion};
+/// use wxcc_auth::{Credentials, NodeAuthorizations};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let region = EngageRegion::UsOregon;
+/// let registry = NodeAuthorizations::builder(region.token_url()).build()?;
+/// let engage = registry.add("engage-us", Credentials::client_credentials("tenant-id", "tenant-secret"))?;
+/// let client = Client::builder().region(region).node_authorization(engage).build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base: String,
+    http: reqwest::Client,
+    signer: Signer,
+    api: engage_api::Client,
+    node: Option<NodeAuthorization>,
+    timeouts: Timeouts,
+}
+
+/// Builds a [`Client`].
+#[must_use]
+pub struct ClientBuilder {
+    base: Option<String>,
+    source: Option<Arc<dyn TokenSource>>,
+    node: Option<NodeAuthorization>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    user_agent: String,
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            base: None,
+            source: None,
+            node: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            user_agent: format!("engage-sdk-rust/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The generated client for every operation of the API, signed and retried like this
+    /// client's own calls. Its errors are progenitor's.
+    pub fn api(&self) -> &engage_api::Client {
+        &self.inner.api
+    }
+
+    /// The base URL, `/api/v1` included for the published regions.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// The node authorization the client signs with, when it was built with one.
+    pub fn node_authorization(&self) -> Option<&NodeAuthorization> {
+        self.inner.node.as_ref()
+    }
+
+    /// Sends one operation; error statuses become [`Error::Api`].
+    pub(crate) async fn send(
+        &self,
+        operation: Operation,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&(dyn ErasedBody + Sync)>,
+    ) -> Result<Reply> {
+        let inner = &self.inner;
+        let operation_id = operation.operation_id();
+        let url = format!("{}{path}", inner.base);
+        let mut builder = inner
+            .http
+            .request(method, &url)
+            .header("accept", "application/json");
+        if !query.is_empty() {
+            builder = builder.query(query);
+        }
+        if let Some(body) = body {
+            let json = body
+                .to_json()
+                .map_err(|e| Error::invalid("body", format!("cannot be encoded: {e}")))?;
+            builder = builder
+                .header("content-type", "application/json")
+                .body(json);
+        }
+        let tracking_id = uuid::Uuid::new_v4().to_string();
+        builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
+        let mut request = builder.build().map_err(|e| {
+            Error::invalid("request", format!("cannot be built: {}", e.without_url()))
+        })?;
+        inner
+            .signer
+            .authorize(&mut request, operation_id)
+            .await
+            .map_err(|source| Error::Auth { operation, source })?;
+        let sending = inner.signer.send(&inner.http, request, operation_id);
+        let result = match inner.timeouts.overall {
+            Some(overall) => {
+                tokio::time::timeout(overall, sending)
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        operation,
+                        after: overall,
+                    })?
+            }
+            None => sending.await,
+        };
+        let response = result.map_err(|e| transport(operation, e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| transport(operation, e))?;
+        if status.is_success() {
+            return Ok(Reply {
+                body: bytes,
+                tracking_id,
+            });
+        }
+        let tracking_id = header_tracking_id(&headers).or(Some(tracking_id));
+        let mut error = ApiError::parse(operation, status.as_u16(), &bytes, tracking_id);
+        error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
+        if status.as_u16() == 401
+            && let Some(node) = &inner.node
+            && let Status::ReauthorizationRequired { reason } = node.status()
+        {
+            error.reauthorization_required = Some(reason);
+        }
+        tracing::debug!(
+            operation = operation_id,
+            status = status.as_u16(),
+            tracking_id = ?error.tracking_id,
+            outcome = %error.outcome(),
+            "error response"
+        );
+        Err(Error::Api(Box::new(error)))
+    }
+}
+
+/// A success response.
+pub(crate) struct Reply {
+    pub body: bytes::Bytes,
+    /// The `TrackingId` the request carried.
+    pub tracking_id: String,
+}
+
+impl Reply {
+    /// Decodes the JSON body.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self, operation: Operation) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
+            operation,
+            message: e.to_string(),
+            body: truncate(&String::from_utf8_lossy(&self.body)),
+        })
+    }
+}
+
+/// A request body of any serializable type, behind a trait object.
+pub(crate) trait ErasedBody {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+}
+
+impl<T: Serialize> ErasedBody for T {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+
+fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(TRACKING_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn transport(operation: Operation, error: reqwest::Error) -> Error {
+    let kind = if error.is_connect() {
+        "connection failed"
+    } else if error.is_timeout() {
+        "an attempt timed out"
+    } else if error.is_body() || error.is_decode() {
+        "the response body could not be read"
+    } else {
+        "the request failed"
+    };
+    Error::Transport {
+        operation,
+        message: format!("{kind}: {}", error.without_url_ref()),
+        timed_out: error.is_timeout(),
+    }
+}
+
+/// reqwest's `Display` includes the URL; report the failure without it.
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut message = String::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        if message.is_empty() {
+            message.push_str("no further detail");
+        }
+        message
+    }
+}
+
+impl ClientBuilder {
+    /// The Engage region of the tenant. Either this or [`ClientBuilder::base_url`] is required.
+    pub fn region(mut self, region: EngageRegion) -> Self {
+        self.base = Some(region.base_url().to_owned());
+        self
+    }
+
+    /// A base URL instead of a region: a private deployment, an alternate host, a proxy or the
+    /// sandbox. Include the `/api/v1` prefix if the host has one.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base = Some(url.into());
+        self
+    }
+
+    /// Signs with a node authorization from [`wxcc_auth::NodeAuthorizations`] (the usual
+    /// source). Besides handing out tokens, it lets errors say when the authorization must be
+    /// re-authorized ([`Error::requires_reauthorization`]).
+    pub fn node_authorization(mut self, authorization: NodeAuthorization) -> Self {
+        self.source = Some(Arc::new(authorization.clone()));
+        self.node = Some(authorization);
+        self
+    }
+
+    /// Signs with any other token source (a static token, your own).
+    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self.node = None;
+        self
+    }
+
+    /// Like [`ClientBuilder::token_source`] for a source shared with other clients.
+    pub fn shared_token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.source = Some(source);
+        self.node = None;
+        self
+    }
+
+    /// Timeouts (default: 10 s connect, 30 s per attempt, 120 s overall).
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy shared with the rest of the family (default:
+    /// [`RetryPolicy::default`]: `429` waits out `Retry-After`, `502`–`504` and connection
+    /// failures are retried for reads only, within a deadline). Its deadline is capped by the
+    /// overall timeout.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `User-Agent` header (default `engage-sdk-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the region (or base URL) or the token source is missing, the base
+    /// URL is not an http(s) URL, or the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let base = self.base.ok_or_else(|| {
+            Error::Config("no region or base URL; call ClientBuilder::region or base_url".into())
+        })?;
+        let base = base.trim().trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base)
+            .map_err(|e| Error::Config(format!("base URL `{base}`: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL `{base}` must be http or https"
+            )));
+        }
+        let source = self.source.ok_or_else(|| {
+            Error::Config(
+                "no token source; call ClientBuilder::node_authorization or token_source".into(),
+            )
+        })?;
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(connect) = self.timeouts.connect {
+            http = http.connect_timeout(connect);
+        }
+        if let Some(attempt) = self.timeouts.attempt {
+            http = http.timeout(attempt);
+        } else {
+            // Without an attempt timeout, idle pool timers are the only timers left; keep none.
+            http = http.pool_idle_timeout(None);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let mut retry = self.retry;
+        retry.deadline = match (retry.deadline, self.timeouts.overall) {
+            (Some(d), Some(o)) => Some(d.min(o)),
+            (d, o) => d.or(o),
+        };
+        let signer = Signer::from_shared(source, engage_api::OPERATIONS).with_retry_policy(retry);
+        let api = engage_api::Client::new_with_client(&base, http.clone(), signer.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                http,
+                signer,
+                api,
+                node: self.node,
+                timeouts: self.timeouts,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base)
+            .field("signer", &self.inner.signer)
+            .field("timeouts", &self.inner.timeouts)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base", &self.base)
+            .field("source", &self.source)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
