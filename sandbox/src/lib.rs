@@ -1,7 +1,602 @@
-//! A local emulator of Webex Contact Center, Webex Engage and Webex OAuth.
+//! A local emulator of Webex Contact Center (WxCC), Webex Engage and Webex OAuth, for tests,
+//! examples and anyone without a tenant.
 //!
-//! **Not usable yet.** This crate reserves its place in the workspace; nothing in it works today.
-//! It will run in-process for tests and examples (`Sandbox::start().await`) and as a binary for
-//! anyone else's tests: OAuth with expiring and revocable tokens, Search over a seeded data set
-//! through a real GraphQL schema, the Engage conversation state machine, rate limits answered
-//! with `429` and `Retry-After`, credential rotation and fault injection.
+//! An emulator, not a mock: it keeps state, applies the services' rules and lets time pass.
+//! Tokens expire and can be revoked, refresh tokens rotate, requests are rate-limited with
+//! `429` and `Retry-After`, Search runs real GraphQL over a seeded data set, Engage
+//! conversations move through their states, and tests can inject faults.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = wxcc_sandbox::Sandbox::start().await?;
+//! let creds = sandbox.credentials();
+//! println!("OAuth:  {}", sandbox.oauth_base()); // http://127.0.0.1:PORT/oauth/v1
+//! println!("WxCC:   {}", sandbox.wxcc_base()); // http://127.0.0.1:PORT/wxcc
+//! println!("Engage: {}", sandbox.engage_base()); // http://127.0.0.1:PORT/engage/api/v1
+//! println!("caller {} last spoke to {}", creds.known.repeat_caller_ani, creds.known.last_agent_name);
+//! # Ok(()) }
+//! ```
+//!
+//! # What it serves
+//!
+//! - **Webex OAuth** under [`Sandbox::oauth_base`]: `GET /authorize` (auto-approves and
+//!   redirects with a code; PKCE `S256` checked when a challenge is sent), `POST /access_token`
+//!   (`authorization_code` and `refresh_token`; refresh tokens rotate and codes are single-use),
+//!   `POST /applications/{id}/token` (service apps, needs a bearer with
+//!   `spark:applications_token`). Errors are `{"error", "error_description"}` with 400 or 401.
+//! - **WxCC** under [`Sandbox::wxcc_base`], with the paths of the project's `specs/wxcc`:
+//!   `/search` (GraphQL), `/v1/tasks`, `/v1/ewt`, `/v1/queues/statistics`,
+//!   `/v1/agents/statistics`, `/v1/captures/query`, scheduled callbacks, webhook
+//!   subscriptions v1 and v2 with event types, and configuration lists v1 and v2 (teams, users,
+//!   contact service queues, entry points, sites, skills, auxiliary codes) with get-by-id.
+//!   Authentication as the real service: a missing or malformed `Authorization` header is
+//!   `400`, an unknown or expired token `401`, a token without one of the operation's
+//!   `x-wxcc-scopes` `403`. Error bodies are `ApiErrorResponse` (`SubscriptionError` on webhook
+//!   routes) and echo the request's `TrackingId` header.
+//! - **Engage** under [`Sandbox::engage_base`]: `POST /oauth/token` (client credentials) and
+//!   the conversation operations of `specs/engage`, with the state machine queued → active →
+//!   on hold → closed → (reopen) queued, transfers, messages and transcripts.
+//!
+//! # Search
+//!
+//! `POST {wxcc_base}/search` takes `{"query", "variables", "operationName"}` and runs it
+//! against a GraphQL schema with the root fields `taskDetails`, `agentSession` and
+//! `taskLegDetails`. Only documented fields, arguments and filters exist: a query naming
+//! anything else fails GraphQL validation (200 with `{"data": null, "errors": [...]}`), and
+//! invalid windows or arguments the service checks are answered `400` with an
+//! `ApiErrorResponse`. Times are epoch milliseconds (`Long`).
+//!
+//! The input types a query may declare variables of: `Long`, `TaskV2Filters`,
+//! `TaskV2ExtFilters`, `AgentSessionV2Filters`, `TaskLegV2Filters`, `TaskV2Aggregation`,
+//! `AgentSessionV2Aggregation`, `TaskLegV2Aggregation`, `AggregationInterval`, `Pagination`,
+//! and the enums `QueryTimeType` (`createdTime`, `endedTime`), `ChannelType` (`telephony`,
+//! `chat`, `email`, `social`), `AggregationType` (`count`, `min`, `max`, `sum`, `average`,
+//! `cardinality`), `IntervalType` (`FIFTEEN_MINUTES` … `MONTHLY`) and `Sort` (`asc`, `desc`).
+//! Field filters take `StringFilter` (`equals`, `notequals`, `match`, `contains`; `equals:
+//! null` tests for a missing value), `LongFilter`, `IntFilter`, `FloatFilter` (`equals`,
+//! `notequals`, `gt`, `gte`, `lt`, `lte`), `BooleanFilter` and `ChannelTypeFilter`.
+//!
+//! Rules applied: `from` at most 36 months back, a window of at most 365 days (a future `to`
+//! becomes now), raw activity queries at most 30 days, fixed page sizes (raw `taskDetails` and
+//! `agentSession` 250, raw `taskLegDetails` 500, aggregations 1,000), at most 100,000 raw
+//! records reachable, at most 10 group-by fields and 1,000 filter arguments, and the interval
+//! lengths allowed per window length. Cursors are opaque; the first page takes no cursor or
+//! `"NA"`. Aggregation queries group by every selected field other than `aggregation` and
+//! `intervalStartTime`.
+//!
+//! # The seeded data
+//!
+//! Deterministic by seed (default 42): 2 sites, 6 teams, 30 agents, 8 queues (4 telephony,
+//! 2 chat, 2 email), 5 entry points, 5 skills, 9 idle and wrap-up codes, 12,000 customers and
+//! about 40,000 tasks over the last 182 days (2,000 of them in the last 24 hours) with agent
+//! sessions and task legs. Phone numbers, including the `origin` (ANI) of calls, are E.164
+//! with a leading `+` (`+14085550123`). Timestamps are offsets from the start time rounded
+//! down to 15 minutes, so two sandboxes with one seed started in the same quarter hour hold
+//! identical data. [`KnownIds`] names a repeat caller (30 calls handled by different agents,
+//! the latest a day ago) and their last agent, and a queue, entry point and team.
+//!
+//! # Rules and faults
+//!
+//! Requests with a WxCC or Engage token are rate-limited per client id (default 300 per
+//! minute, a token bucket with a burst of the same size): over the limit, the answer is `429`
+//! with `Retry-After` in seconds and the group's error body. Token endpoints are not limited.
+//! [`Fault`]s make chosen requests fail, stall, return malformed JSON or lose their
+//! connection. [`Sandbox::requests`] lists what was asked and answered.
+
+mod api;
+mod data;
+mod engage;
+mod errors;
+mod faults;
+mod oauth;
+mod rng;
+mod search;
+mod server;
+mod state;
+mod tz;
+mod wxcc;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use faults::{Fault, FaultKind};
+
+use crate::state::{Settings, Shared, lock};
+
+/// Errors starting a sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The listening socket could not be opened.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A Webex OAuth integration (authorization code grant).
+#[derive(Clone, Debug)]
+pub struct Integration {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: SecretString,
+    /// The one registered redirect URI (served by the sandbox at `/callback`).
+    pub redirect_uri: String,
+    /// The scopes the integration may be granted.
+    pub scopes: Vec<String>,
+}
+
+/// A Webex service app (machine account) authorized in the sandbox organization.
+#[derive(Clone, Debug)]
+pub struct ServiceAppCredentials {
+    /// The application id (path segment of the token call).
+    pub application_id: String,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: SecretString,
+    /// The organization the app is authorized in.
+    pub target_org_id: String,
+    /// The scopes its tokens carry.
+    pub scopes: Vec<String>,
+}
+
+/// The Engage tenant's client credentials.
+#[derive(Clone, Debug)]
+pub struct EngageTenant {
+    /// The tenant id (OAuth `client_id`).
+    pub tenant_id: String,
+    /// The current tenant secret (OAuth `client_secret`); see [`Sandbox::rotate_engage_secret`].
+    pub tenant_secret: SecretString,
+}
+
+/// Well-known ids in the seeded data, so tests and examples find interesting records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownIds {
+    /// A caller who called many times (E.164 with `+`, as Search's `origin` holds it).
+    pub repeat_caller_ani: String,
+    /// How many inbound calls that caller made.
+    pub repeat_caller_calls: usize,
+    /// The agent who handled the caller's latest call.
+    pub last_agent_id: String,
+    /// That agent's name.
+    pub last_agent_name: String,
+    /// A telephony queue with recent traffic (enough samples for wait-time estimates).
+    pub queue_id: String,
+    /// Its name.
+    pub queue_name: String,
+    /// An inbound telephony entry point.
+    pub entry_point_id: String,
+    /// Its name.
+    pub entry_point_name: String,
+    /// A team.
+    pub team_id: String,
+    /// Its name.
+    pub team_name: String,
+}
+
+/// Everything needed to authenticate against the sandbox.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// The organization id (path and query parameter of many WxCC calls).
+    pub org_id: String,
+    /// The email of the administrator who authorizes integrations.
+    pub admin_email: String,
+    /// The OAuth integration.
+    pub integration: Integration,
+    /// The service app.
+    pub service_app: ServiceAppCredentials,
+    /// The Engage tenant.
+    pub engage: EngageTenant,
+    /// Well-known seeded ids.
+    pub known: KnownIds,
+}
+
+/// One request the sandbox received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The HTTP method.
+    pub method: String,
+    /// The path, as sent (`/wxcc/v1/tasks`).
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The status answered; `None` when an injected fault dropped the connection.
+    pub status: Option<u16>,
+    /// Whether the request carried an `Authorization` header.
+    pub authorization: bool,
+    /// The request's `TrackingId` header, if any.
+    pub tracking_id: Option<String>,
+}
+
+/// An Engage conversation created by [`Sandbox::seed_conversation`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeededConversation {
+    /// The conversation id.
+    pub id: String,
+    /// The channel (`api`).
+    pub channel: String,
+    /// The customer address.
+    pub customer_address: String,
+    /// The business address.
+    pub biz_address: String,
+    /// How many messages it holds.
+    pub messages: usize,
+}
+
+/// Options for a sandbox; see [`Sandbox::builder`].
+#[derive(Clone, Debug)]
+pub struct SandboxBuilder {
+    seed: u64,
+    port: u16,
+    token_lifetime: Duration,
+    refresh_lifetime: Duration,
+    rate_limit: Option<u32>,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        SandboxBuilder {
+            seed: 42,
+            port: 0,
+            token_lifetime: Duration::from_secs(12 * 3600),
+            refresh_lifetime: Duration::from_secs(60 * 24 * 3600),
+            rate_limit: Some(300),
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// The data seed (default 42). The same seed gives the same data and credentials.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The port on 127.0.0.1 (default 0: a free port).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Lifetime of access tokens (default 12 hours; Engage tokens last at most one hour).
+    #[must_use]
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Lifetime of refresh tokens (default 60 days).
+    #[must_use]
+    pub fn refresh_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.refresh_lifetime = lifetime;
+        self
+    }
+
+    /// Requests per minute per client id (default `Some(300)`; `None` disables limiting).
+    #[must_use]
+    pub fn rate_limit_per_minute(mut self, limit: Option<u32>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Seeds the data, binds the port and starts serving.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::Bind`] when the port cannot be opened.
+    pub async fn start(self) -> Result<Sandbox, SandboxError> {
+        let began = std::time::Instant::now();
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let base = format!("http://{local}");
+        let data = Arc::new(data::Dataset::generate(self.seed, Shared::now_ms()));
+        let credentials = credentials(&data, &base);
+        let shared = Arc::new(Shared {
+            runtime: Mutex::new(wxcc::Runtime::new(&data)),
+            engage: Mutex::new(engage::EngageState::default()),
+            data,
+            schema: search::build(),
+            base,
+            credentials: Mutex::new(credentials),
+            engage_generation: Mutex::new(0),
+            settings: Mutex::new(Settings {
+                access_lifetime: self.token_lifetime,
+                refresh_lifetime: self.refresh_lifetime,
+                rate_limit: self.rate_limit,
+            }),
+            tokens: Mutex::default(),
+            limiter: Mutex::default(),
+            faults: Mutex::default(),
+            log: Mutex::new(VecDeque::new()),
+            rng: Mutex::new(rng::Rng::new(self.seed).fork(99)),
+        });
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), rx));
+        let started_in = began.elapsed();
+        tracing::info!(%local, seed = self.seed, ?started_in, "wxcc sandbox listening");
+        Ok(Sandbox {
+            shared,
+            addr: local,
+            shutdown: Some(tx),
+            task: Some(task),
+            started_in,
+        })
+    }
+}
+
+fn credentials(data: &data::Dataset, base: &str) -> Credentials {
+    let mut r = rng::Rng::new(data.seed).fork(11);
+    let tenant = 100_000 + r.below(900_000);
+    let mut hex = |n: usize| -> String {
+        let mut out = String::with_capacity(n);
+        while out.len() < n {
+            out.push_str(&format!("{:016x}", r.next_u64()));
+        }
+        out.truncate(n);
+        out
+    };
+    let scopes: Vec<String> = state::WEBEX_SCOPES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let service_scopes: Vec<String> = [
+        "cjp:config",
+        "cjp:config_read",
+        "cjp:config_write",
+        "cjp:user",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let agent = data.agents.get(data.repeat_caller_agent);
+    let queue = data.queues.first();
+    let entry_point = data.entry_points.first();
+    let team = data.teams.first();
+    Credentials {
+        org_id: data.org_id.clone(),
+        admin_email: data.admin_email.clone(),
+        integration: Integration {
+            client_id: format!("C{}", hex(64)),
+            client_secret: SecretString::from(hex(64)),
+            redirect_uri: format!("{base}/callback"),
+            scopes,
+        },
+        service_app: ServiceAppCredentials {
+            application_id: format!("sandbox-app-{}", hex(24)),
+            client_id: format!("C{}", hex(64)),
+            client_secret: SecretString::from(hex(64)),
+            target_org_id: data.org_id.clone(),
+            scopes: service_scopes,
+        },
+        engage: EngageTenant {
+            tenant_id: tenant.to_string(),
+            tenant_secret: SecretString::from(hex(40)),
+        },
+        known: KnownIds {
+            repeat_caller_ani: data::REPEAT_CALLER_ANI.to_owned(),
+            repeat_caller_calls: data.tasks.iter().filter(|t| t.customer == 0).count(),
+            last_agent_id: agent.map(|a| a.id.clone()).unwrap_or_default(),
+            last_agent_name: agent.map(|a| a.name.clone()).unwrap_or_default(),
+            queue_id: queue.map(|q| q.id.clone()).unwrap_or_default(),
+            queue_name: queue.map(|q| q.name.to_owned()).unwrap_or_default(),
+            entry_point_id: entry_point.map(|e| e.id.clone()).unwrap_or_default(),
+            entry_point_name: entry_point.map(|e| e.name.to_owned()).unwrap_or_default(),
+            team_id: team.map(|t| t.id.clone()).unwrap_or_default(),
+            team_name: team.map(|t| t.name.to_owned()).unwrap_or_default(),
+        },
+    }
+}
+
+/// A running sandbox. Dropping it (or [`Sandbox::shutdown`]) stops the server.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    started_in: Duration,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .field("seed", &self.shared.data.seed)
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox with the defaults (seed 42, a free port, 12 h tokens, 300 requests
+    /// per minute).
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::Bind`] when no port can be opened.
+    pub async fn start() -> Result<Sandbox, SandboxError> {
+        SandboxBuilder::default().start().await
+    }
+
+    /// Options: seed, port, token lifetimes, rate limit.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared.base.clone()
+    }
+
+    /// The Webex OAuth base (`http://127.0.0.1:PORT/oauth/v1`); `/authorize`,
+    /// `/access_token` and `/applications/{id}/token` hang off it.
+    pub fn oauth_base(&self) -> String {
+        format!("{}/oauth/v1", self.shared.base)
+    }
+
+    /// The WxCC API base (`http://127.0.0.1:PORT/wxcc`), in place of a regional host.
+    pub fn wxcc_base(&self) -> String {
+        format!("{}/wxcc", self.shared.base)
+    }
+
+    /// The Engage API base (`http://127.0.0.1:PORT/engage/api/v1`).
+    pub fn engage_base(&self) -> String {
+        format!("{}/engage/api/v1", self.shared.base)
+    }
+
+    /// The Engage token URL (`{engage_base}/oauth/token`).
+    pub fn engage_token_url(&self) -> String {
+        format!("{}/oauth/token", self.engage_base())
+    }
+
+    /// The seeded credentials (the Engage secret as currently valid).
+    pub fn credentials(&self) -> Credentials {
+        lock(&self.shared.credentials).clone()
+    }
+
+    /// The data seed.
+    pub fn seed(&self) -> u64 {
+        self.shared.data.seed
+    }
+
+    /// How long [`SandboxBuilder::start`] took, seeding included.
+    pub fn startup_time(&self) -> Duration {
+        self.started_in
+    }
+
+    /// How many tasks the seeded data holds.
+    pub fn task_count(&self) -> usize {
+        self.shared.data.tasks.len()
+    }
+
+    /// Makes every refresh token issued so far invalid (`invalid_grant`), as when an
+    /// administrator revokes the integration's grants.
+    pub fn revoke_refresh_tokens(&self) {
+        lock(&self.shared.tokens).refresh.clear();
+    }
+
+    /// Expires every access token issued so far (WxCC and Engage); they now get `401`.
+    pub fn expire_access_tokens(&self) {
+        let now = tokio::time::Instant::now();
+        for grant in lock(&self.shared.tokens).access.values_mut() {
+            grant.expires_at = grant.expires_at.min(now);
+        }
+    }
+
+    /// Changes the lifetime of access tokens issued from now on.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        lock(&self.shared.settings).access_lifetime = lifetime;
+    }
+
+    /// Changes the rate limit (requests per minute per client id; `None` disables it) and
+    /// refills every client's allowance.
+    pub fn set_rate_limit(&self, limit: Option<u32>) {
+        lock(&self.shared.settings).rate_limit = limit;
+        lock(&self.shared.limiter).reset();
+    }
+
+    /// Rotates the Engage tenant secret and returns the new one. The old secret and every
+    /// Engage token issued with it stop working (`401`).
+    pub fn rotate_engage_secret(&self) -> String {
+        let secret = state::random_token();
+        *lock(&self.shared.engage_generation) += 1;
+        lock(&self.shared.credentials).engage.tenant_secret = SecretString::from(secret.clone());
+        secret
+    }
+
+    /// Issues a WxCC access token directly (no OAuth round trip) for the integration's
+    /// client id with exactly these scopes, for tests of scope checks.
+    pub fn mint_access_token(&self, scopes: &[&str]) -> String {
+        let credentials = self.credentials();
+        let lifetime = lock(&self.shared.settings).access_lifetime;
+        self.shared.issue_access(
+            &credentials.integration.client_id,
+            scopes.iter().map(|s| (*s).to_owned()).collect(),
+            state::Audience::Webex,
+            &credentials.admin_email,
+            lifetime,
+        )
+    }
+
+    /// Injects a fault.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).add(fault);
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// The requests received so far, oldest first (the last 100,000).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// How many requests with this method and path pattern (see [`Fault`]) were received.
+    pub fn count_requests(&self, method: &str, path: &str) -> usize {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|r| {
+                (method == "*" || r.method.eq_ignore_ascii_case(method))
+                    && faults::path_matches(path, &r.path)
+            })
+            .count()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// Creates an Engage conversation (channel `api`, status `queued`) holding `messages`
+    /// messages, alternating inbound and outbound, for transcript paging tests.
+    pub fn seed_conversation(&self, messages: usize) -> SeededConversation {
+        engage::seed_conversation(&self.shared, messages)
+    }
+
+    /// Stops the server and waits (up to 5 seconds) for open requests to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
