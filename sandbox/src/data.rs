@@ -649,15 +649,15 @@ impl Dataset {
         self.entry_points.get(usize::from(task.entry_point))
     }
 
-    /// The session an agent was in at `at`, if any.
+    /// The agent's session a task at `at` belongs to: the latest that started at or before it
+    /// (the one its work was attributed to).
     pub(crate) fn session_at(&self, agent: Option<u8>, at: i64) -> Option<&Session> {
         let agent = self.agent(agent)?;
         let pos = agent
             .sessions
             .partition_point(|&s| self.sessions.get(s).is_some_and(|s| s.start <= at));
         let index = *agent.sessions.get(pos.checked_sub(1)?)?;
-        let session = self.sessions.get(index)?;
-        session.end.is_none_or(|end| end >= at).then_some(session)
+        self.sessions.get(index)
     }
 
     /// The task's originating address: the caller's number, the chat visitor or the sender.
@@ -839,6 +839,39 @@ impl Generator<'_> {
             TaskState::Ended | TaskState::Connected => agent,
             _ => None,
         };
+        // An open task has only lived until the anchor: cut its durations there.
+        let elapsed = self.anchor - created;
+        let (selfservice_ms, queue_ms, ringing_ms, connected_ms, hold_ms, hold_count, wrapup_ms) =
+            match state {
+                TaskState::Ended => (
+                    selfservice_ms,
+                    queue_ms,
+                    ringing_ms,
+                    connected_ms,
+                    hold_ms,
+                    hold_count,
+                    wrapup_ms,
+                ),
+                TaskState::Created => (elapsed, 0, 0, 0, 0, 0, 0),
+                TaskState::Parked => (selfservice_ms, elapsed - selfservice_ms, 0, 0, 0, 0, 0),
+                TaskState::Connected => {
+                    let connected = elapsed - selfservice_ms - queue_ms - ringing_ms;
+                    let (hold_ms, hold_count) = if hold_ms < connected / 2 {
+                        (hold_ms, hold_count)
+                    } else {
+                        (0, 0)
+                    };
+                    (
+                        selfservice_ms,
+                        queue_ms,
+                        ringing_ms,
+                        connected,
+                        hold_ms,
+                        hold_count,
+                        0,
+                    )
+                }
+            };
         let is_callback = channel == Channel::Telephony
             && !outbound
             && !forced
