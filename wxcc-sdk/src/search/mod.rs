@@ -42,6 +42,10 @@ pub use records::{
 pub use window::{MAX_AGE_MONTHS, MAX_SPAN, Window};
 
 use crate::Client;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
 use crate::client::decode;
 use crate::error::{Error, Result};
 
@@ -159,6 +163,32 @@ pub mod task_leg {
     pub const QUEUE_ID: Field = Field::known("queue.id", FieldType::String);
 }
 
+/// The GraphQL envelope of a typed query.
+#[derive(Deserialize)]
+#[serde(bound = "R: DeserializeOwned")]
+struct Envelope<R> {
+    data: Option<HashMap<String, RootResult<R>>>,
+    #[serde(default)]
+    errors: Vec<wxcc_api::types::GraphQlError>,
+}
+
+/// `{tasks|agentSessions|taskLegs, pageInfo, intervalInfo}`.
+#[derive(Deserialize)]
+#[serde(bound = "R: DeserializeOwned", rename_all = "camelCase")]
+struct RootResult<R> {
+    #[serde(alias = "tasks", alias = "agentSessions", alias = "taskLegs")]
+    records: Option<Vec<R>>,
+    page_info: Option<PageInfo>,
+    interval_info: Option<IntervalInfo>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: Option<bool>,
+    end_cursor: Option<String>,
+}
+
 /// A query bound to a client, ready to run. Made by [`Client::search`].
 pub struct Search<R> {
     client: Client,
@@ -216,6 +246,24 @@ impl Client {
         Ok(envelope.data.unwrap_or_default())
     }
 
+    async fn search_request(
+        &self,
+        query: &str,
+        variables: Map<String, Value>,
+    ) -> Result<crate::client::Reply> {
+        let body = wxcc_api::types::SearchRequest {
+            query: query.to_owned(),
+            variables,
+        };
+        let params: Vec<(&str, String)> = self
+            .org_id()
+            .map(|o| ("orgId", o.to_owned()))
+            .into_iter()
+            .collect();
+        self.send("search", Method::POST, "/search", &params, Some(&body))
+            .await
+    }
+
     /// Like [`Client::search_raw`], decoding `data` into `T`.
     ///
     /// # Errors
@@ -243,49 +291,28 @@ impl<R: DeserializeOwned + Send + 'static> Search<R> {
     /// call's error otherwise.
     pub async fn page(&self, cursor: Option<&str>) -> Result<Page<R>> {
         let (text, variables) = self.query.render(cursor)?;
-        let data = self.client.search_raw(&text, variables).await?;
-        let root = self.query_root();
-        let Some(result) = data.get(root.0) else {
+        let reply = self.client.search_request(&text, variables).await?;
+        // One pass from bytes to typed records: no intermediate JSON tree.
+        let envelope: Envelope<R> = decode(&reply.body)?;
+        if !envelope.errors.is_empty() {
+            return Err(Error::GraphQl {
+                errors: envelope.errors,
+                tracking_id: Some(reply.tracking_id),
+            });
+        }
+        let root = self.query.root().0;
+        let Some(result) = envelope.data.and_then(|mut data| data.remove(root)) else {
             return Err(Error::Decode {
-                message: format!("the response has no `{}`", root.0),
+                message: format!("the response has no `{root}`"),
                 body: String::new(),
             });
         };
-        let records = match result.get(root.1) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| R::deserialize(item))
-                .collect::<std::result::Result<Vec<R>, _>>()
-                .map_err(|e| Error::Decode {
-                    message: format!("a record did not decode: {e}"),
-                    body: String::new(),
-                })?,
-            Some(Value::Null) | None => Vec::new(),
-            Some(_) => {
-                return Err(Error::Decode {
-                    message: format!("`{}` is not a list", root.1),
-                    body: String::new(),
-                });
-            }
-        };
-        let page_info = result.get("pageInfo");
-        let has_next_page = page_info
-            .and_then(|p| p.get("hasNextPage"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let end_cursor = page_info
-            .and_then(|p| p.get("endCursor"))
-            .and_then(Value::as_str)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned);
-        let interval = result
-            .get("intervalInfo")
-            .and_then(|i| serde_json::from_value(i.clone()).ok());
+        let page_info = result.page_info.unwrap_or_default();
         Ok(Page {
-            records,
-            has_next_page,
-            end_cursor,
-            interval,
+            records: result.records.unwrap_or_default(),
+            has_next_page: page_info.has_next_page.unwrap_or(false),
+            end_cursor: page_info.end_cursor.filter(|c| !c.is_empty()),
+            interval: result.interval_info,
         })
     }
 
@@ -327,9 +354,5 @@ impl<R: DeserializeOwned + Send + 'static> Search<R> {
             .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
-    }
-
-    fn query_root(&self) -> (&'static str, &'static str) {
-        self.query.root()
     }
 }

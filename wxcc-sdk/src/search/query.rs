@@ -337,6 +337,37 @@ impl<R> Query<R> {
         self
     }
 
+    /// Decodes the records into your own type instead, for fields the typed records do not
+    /// name (global variables selected with [`Query::also_select`], fields added to the API).
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use wxcc_sdk::search::{Query, Window};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct WithSurvey { id: String, csat_score: Option<f64> }
+    ///
+    /// let query = Query::task_details(Window::last(TimeDelta::days(1)))
+    ///     .fields(["id", "csatScore"])
+    ///     .records_as::<WithSurvey>();
+    /// # let _ = query;
+    /// ```
+    pub fn records_as<T>(self) -> Query<T> {
+        Query {
+            kind: self.kind,
+            window: self.window,
+            comparator: self.comparator,
+            filter: self.filter,
+            ext_filter: self.ext_filter,
+            fields: self.fields,
+            sort: self.sort,
+            aggregations: self.aggregations,
+            interval: self.interval,
+            record: PhantomData,
+        }
+    }
+
     /// Orders raw records by `createdTime`.
     #[must_use]
     pub fn sort(mut self, order: SortOrder) -> Self {

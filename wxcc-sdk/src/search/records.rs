@@ -1,5 +1,7 @@
 //! Typed Search records. Every field is optional (a query selects what it needs) and fields the
-//! types do not name are kept in `other`, so new API fields never break decoding.
+//! types do not name are ignored, so new API fields never break decoding. To read fields these
+//! types do not name (global variables, newer fields), decode into your own type with
+//! [`Query::records_as`](super::Query::records_as).
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -14,9 +16,6 @@ pub struct Named {
     pub id: Option<String>,
     /// Its name.
     pub name: Option<String>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// The agent who last handled a task.
@@ -36,9 +35,6 @@ pub struct AgentRef {
     pub phone_number: Option<String>,
     /// Channel id.
     pub channel_id: Option<String>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// The queue a task was last in.
@@ -52,9 +48,6 @@ pub struct QueueRef {
     pub name: Option<String>,
     /// Time spent in it, in ms.
     pub duration: Option<i64>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// The customer of a task.
@@ -68,9 +61,6 @@ pub struct Customer {
     pub phone_number: Option<String>,
     /// Email address.
     pub email: Option<String>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// Callback details of a task.
@@ -98,9 +88,6 @@ pub struct CallbackData {
     pub callback_team_name: Option<String>,
     /// Retries so far.
     pub callback_retry_count: Option<i64>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// A task (contact session record) from `taskDetails`.
@@ -162,9 +149,6 @@ pub struct Task {
     pub customer: Option<Customer>,
     /// Callback details.
     pub callback_data: Option<CallbackData>,
-    /// Other selected fields (global variables, fields added by the API later, ...).
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 impl Task {
@@ -200,9 +184,6 @@ pub struct AgentSession {
     pub end_time: Option<i64>,
     /// Whether the session is going on.
     pub is_active: Option<bool>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// A task leg record from `taskLegDetails`.
@@ -226,9 +207,6 @@ pub struct TaskLeg {
     pub queue: Option<Named>,
     /// The agent of the leg.
     pub agent: Option<Named>,
-    /// Other selected fields.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
 }
 
 /// One row of an aggregation query: the group-by fields and the aggregated values.
