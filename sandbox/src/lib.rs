@@ -82,6 +82,20 @@
 //! with `Retry-After` in seconds and the group's error body. Token endpoints are not limited.
 //! [`Fault`]s make chosen requests fail, stall, return malformed JSON or lose their
 //! connection. [`Sandbox::requests`] lists what was asked and answered.
+//!
+//! Token expiry and rate-limit refills follow tokio's clock (`tokio::time::Instant`), so a
+//! test with paused time can advance past a token's lifetime; data timestamps and Search
+//! windows use the wall clock. Access tokens look like Webex's (`<random>_<cluster>_<orgId>`)
+//! and are otherwise opaque.
+//!
+//! # Simplifications
+//!
+//! The sandbox models the documented contracts, not Cisco's implementation: `match` is a
+//! case-insensitive all-words match and `contains` a case-insensitive substring; Search time
+//! zones cover UTC, fixed offsets and a table of common IANA zones; statistics come from the
+//! seeded tasks; Engage paths and bodies follow the project's modeled spec. Task call control,
+//! agent state, notification websockets, Journey and configuration writes are not served
+//! (`404`).
 
 mod api;
 mod data;
@@ -598,5 +612,17 @@ impl Drop for Sandbox {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handles_can_be_shared_across_tasks() {
+        send_sync::<super::Sandbox>();
+        send_sync::<super::Credentials>();
+        send_sync::<super::Fault>();
     }
 }
