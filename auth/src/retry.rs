@@ -10,8 +10,9 @@ use crate::Access;
 /// How the [`Signer`](crate::Signer) retries.
 ///
 /// - `429 Too Many Requests`: the request was not processed, so any operation is sent again
-///   after the server's `Retry-After` (seconds or an HTTP date; a jittered backoff when the
-///   header is missing), as long as the wait fits `max_retry_after` and the deadline.
+///   after the server's `Retry-After` (seconds or an HTTP date) plus up to a quarter of it at
+///   random, or after a jittered backoff when the header is missing, as long as the wait fits
+///   `max_retry_after` and the deadline.
 /// - `502`, `503`, `504` and transport errors: sent again with jittered exponential backoff, but
 ///   only for operations classified read or sent with an idempotent method (`GET`, `HEAD`,
 ///   `PUT`, `DELETE`, `OPTIONS`). A write is never replayed blindly, except after a connection
@@ -110,7 +111,11 @@ pub(crate) fn for_status(
     match status.as_u16() {
         429 => match retry_after(headers, SystemTime::now()) {
             Some(wait) if wait > policy.max_retry_after => Verdict::Done,
-            Some(wait) => Verdict::RetryAfter(wait),
+            // Never earlier than asked; up to a quarter later, so that callers throttled at the
+            // same moment do not all come back at the same instant.
+            Some(wait) => {
+                Verdict::RetryAfter(wait + wait.mul_f64(0.25 * crate::cache::random_fraction()))
+            }
             None => Verdict::RetryAfter(policy.backoff(attempt)),
         },
         502..=504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
@@ -192,15 +197,18 @@ mod tests {
             for_status(&policy, StatusCode::SERVICE_UNAVAILABLE, &none, true, 1),
             Verdict::RetryAfter(_)
         ));
-        assert_eq!(
-            for_status(
-                &policy,
-                StatusCode::TOO_MANY_REQUESTS,
-                &headers("2"),
-                false,
-                1
-            ),
-            Verdict::RetryAfter(Duration::from_secs(2))
+        let Verdict::RetryAfter(wait) = for_status(
+            &policy,
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers("2"),
+            false,
+            1,
+        ) else {
+            panic!("a 429 is retried, even for a write")
+        };
+        assert!(
+            wait >= Duration::from_secs(2) && wait <= Duration::from_millis(2500),
+            "{wait:?}"
         );
         assert_eq!(
             for_status(

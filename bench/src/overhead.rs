@@ -26,8 +26,12 @@ pub struct Results {
     pub raw_value: Summary,
     /// Hand-written reqwest, body parsed into the same typed records the SDK returns.
     pub raw_typed: Summary,
-    /// The SDK.
+    /// The SDK with its default timeouts (connect, per attempt, overall).
     pub sdk: Summary,
+    /// The SDK with no timeouts, like the raw client.
+    pub sdk_untimed: Summary,
+    /// Rendering the query alone (text, variables, window check).
+    pub render: Duration,
 }
 
 #[derive(serde::Deserialize)]
@@ -49,23 +53,22 @@ struct TypedTasks {
 /// Runs `rounds` of `batch` calls per client, alternating clients between batches.
 pub async fn run(addr: SocketAddr, rounds: usize, batch: usize) -> Result<Results, String> {
     let base = format!("http://{addr}");
-    let mut builder = Client::builder()
+    let sdk = Client::builder()
         .base_url(&base)
-        .token_source(StaticToken::new("bench", TOKEN));
-    if std::env::var_os("BENCH_NO_TIMEOUTS").is_some() {
-        builder = builder.timeouts(wxcc_sdk::Timeouts::none());
+        .token_source(StaticToken::new("bench", TOKEN))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let sdk_untimed = Client::builder()
+        .base_url(&base)
+        .token_source(StaticToken::new("bench", TOKEN))
+        .timeouts(wxcc_sdk::Timeouts::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    for _ in 0..100_000 {
+        std::hint::black_box(query().render(None).map_err(|e| e.to_string())?);
     }
-    let sdk = builder.build().map_err(|e| e.to_string())?;
-    if std::env::var_os("BENCH_RENDER").is_some() {
-        let started = Instant::now();
-        for _ in 0..100_000 {
-            std::hint::black_box(query().render(None).map_err(|e| e.to_string())?);
-        }
-        println!(
-            "  render: {:.2} µs per query",
-            started.elapsed().as_secs_f64() * 10.0
-        );
-    }
+    let render = started.elapsed() / 100_000;
     let raw = reqwest::Client::new();
     let (text, variables) = query().render(None).map_err(|e| e.to_string())?;
     let body = serde_json::to_vec(&json!({"query": text, "variables": variables}))
@@ -77,9 +80,10 @@ pub async fn run(addr: SocketAddr, rounds: usize, batch: usize) -> Result<Result
         raw_call(&raw, &url, &body, false).await?;
         raw_call(&raw, &url, &body, true).await?;
         sdk_call(&sdk).await?;
+        sdk_call(&sdk_untimed).await?;
     }
-    let mut latencies: [Vec<Duration>; 3] = Default::default();
-    let mut walls = [Duration::ZERO; 3];
+    let mut latencies: [Vec<Duration>; 4] = Default::default();
+    let mut walls = [Duration::ZERO; 4];
     for _ in 0..rounds {
         for (which, (lat, wall)) in latencies.iter_mut().zip(walls.iter_mut()).enumerate() {
             let started = Instant::now();
@@ -88,18 +92,21 @@ pub async fn run(addr: SocketAddr, rounds: usize, batch: usize) -> Result<Result
                 match which {
                     0 => raw_call(&raw, &url, &body, false).await?,
                     1 => raw_call(&raw, &url, &body, true).await?,
-                    _ => sdk_call(&sdk).await?,
+                    2 => sdk_call(&sdk).await?,
+                    _ => sdk_call(&sdk_untimed).await?,
                 }
                 lat.push(t.elapsed());
             }
             *wall += started.elapsed();
         }
     }
-    let [v, t, s] = latencies;
+    let [v, t, s, u] = latencies;
     Ok(Results {
         raw_value: summarize(v, walls[0]),
         raw_typed: summarize(t, walls[1]),
         sdk: summarize(s, walls[2]),
+        sdk_untimed: summarize(u, walls[3]),
+        render,
     })
 }
 
@@ -114,7 +121,7 @@ async fn raw_call(
         .post(url)
         .bearer_auth(TOKEN)
         .header("content-type", "application/json")
-        .body(body.to_vec())
+        .body(serde_json::to_vec(body).map_err(|e| e.to_string())?)
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -12,6 +12,9 @@ use wxcc_sdk::search::{Query, Window};
 use crate::stats::memory_kib;
 
 pub struct PagingResults {
+    /// What keeping every record would take at the least: the records' own size, without the
+    /// strings they point to.
+    pub keep_all_lower_bound_kib: u64,
     pub pages: usize,
     pub records: usize,
     pub pages_per_second: f64,
@@ -44,7 +47,10 @@ pub async fn run(addr: SocketAddr, expected_pages: usize) -> Result<PagingResult
     if count != expected_pages {
         return Err(format!("streamed {count} pages, expected {expected_pages}"));
     }
+    let keep_all_lower_bound_kib =
+        (records * std::mem::size_of::<wxcc_sdk::search::Task>() / 1024) as u64;
     Ok(PagingResults {
+        keep_all_lower_bound_kib,
         pages: count,
         records,
         pages_per_second: count as f64 / elapsed.as_secs_f64(),
