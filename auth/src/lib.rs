@@ -56,6 +56,7 @@ mod signer;
 mod source;
 mod store;
 mod token;
+mod transport;
 
 pub use access::{Access, AccessLevel, Operation, OperationTable};
 pub use cache::{CacheSettings, FetchCause, FetchRequest, TokenCache, TokenFetcher};
@@ -73,6 +74,7 @@ pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};
 pub use store::{MemoryStore, StoreFuture, StoreLock, StoredTokens, TokenStore};
 pub use token::AccessToken;
+pub use transport::{Timeouts, Transport, TransportError, body};
 
 /// Re-exported so callers can build and read secrets without naming `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};

@@ -2,48 +2,22 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderMap;
 use serde::Serialize;
-use wxcc_auth::{NodeAuthorization, RetryPolicy, Signer, Status, TRACKING_ID_HEADER, TokenSource};
+use wxcc_auth::{
+    NodeAuthorization, RetryPolicy, Signer, Status, TRACKING_ID_HEADER, TokenSource, Transport,
+    TransportError,
+};
 
 use crate::EngageRegion;
 use crate::error::{ApiError, Error, Result, truncate};
 use crate::outcome::Operation;
 
-/// Timeouts of a [`Client`]. `None` means no limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Establishing a connection.
-    pub connect: Option<Duration>,
-    /// One attempt, from sending the request to the end of the response body.
-    pub attempt: Option<Duration>,
-    /// One call, all retries and waits included.
-    pub overall: Option<Duration>,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Some(Duration::from_secs(10)),
-            attempt: Some(Duration::from_secs(30)),
-            overall: Some(Duration::from_secs(120)),
-        }
-    }
-}
-
-impl Timeouts {
-    /// No limits at all (for tests on a paused tokio clock, or callers with their own).
-    pub const fn none() -> Self {
-        Self {
-            connect: None,
-            attempt: None,
-            overall: None,
-        }
-    }
-}
+/// Timeouts of a [`Client`] (shared with the other crates of the family). `None` means no
+/// limit.
+pub use wxcc_auth::Timeouts;
 
 /// A Webex Engage client. Cheap to clone (an `Arc` inside); clones share connections and
 /// tokens.
@@ -66,8 +40,7 @@ pub struct Client {
 
 struct Inner {
     base: String,
-    http: reqwest::Client,
-    signer: Signer,
+    transport: Transport,
     api: engage_api::Client,
     node: Option<NodeAuthorization>,
     timeouts: Timeouts,
@@ -126,7 +99,8 @@ impl Client {
         let operation_id = operation.operation_id();
         let url = format!("{}{path}", inner.base);
         let mut builder = inner
-            .http
+            .transport
+            .http()
             .request(method, &url)
             .header("accept", "application/json");
         if !query.is_empty() {
@@ -142,39 +116,26 @@ impl Client {
         }
         let tracking_id = uuid::Uuid::new_v4().to_string();
         builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
-        let mut request = builder.build().map_err(|e| {
+        let request = builder.build().map_err(|e| {
             Error::invalid("request", format!("cannot be built: {}", e.without_url()))
         })?;
-        inner
-            .signer
-            .authorize(&mut request, operation_id)
+        let response = inner
+            .transport
+            .execute(request, operation_id)
             .await
-            .map_err(|source| Error::Auth { operation, source })?;
-        let sending = inner.signer.send(&inner.http, request, operation_id);
-        let result = match inner.timeouts.overall {
-            Some(overall) => {
-                tokio::time::timeout(overall, sending)
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        operation,
-                        after: overall,
-                    })?
-            }
-            None => sending.await,
-        };
-        let response = result.map_err(|e| transport(operation, e))?;
+            .map_err(|e| from_transport(operation, e))?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
+        let headers = (!status.is_success()).then(|| response.headers().clone());
+        let bytes = wxcc_auth::body(response)
             .await
-            .map_err(|e| transport(operation, e))?;
+            .map_err(|e| from_transport(operation, e))?;
         if status.is_success() {
             return Ok(Reply {
                 body: bytes,
                 tracking_id,
             });
         }
+        let headers = headers.unwrap_or_default();
         let tracking_id = header_tracking_id(&headers).or(Some(tracking_id));
         let mut error = ApiError::parse(operation, status.as_u16(), &bytes, tracking_id);
         error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
@@ -231,43 +192,20 @@ fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn transport(operation: Operation, error: reqwest::Error) -> Error {
-    let kind = if error.is_connect() {
-        "connection failed"
-    } else if error.is_timeout() {
-        "an attempt timed out"
-    } else if error.is_body() || error.is_decode() {
-        "the response body could not be read"
-    } else {
-        "the request failed"
-    };
-    Error::Transport {
-        operation,
-        message: format!("{kind}: {}", error.without_url_ref()),
-        timed_out: error.is_timeout(),
-    }
-}
-
-/// reqwest's `Display` includes the URL; report the failure without it.
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut message = String::new();
-        let mut source = std::error::Error::source(self);
-        while let Some(cause) = source {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        if message.is_empty() {
-            message.push_str("no further detail");
-        }
-        message
+fn from_transport(operation: Operation, error: TransportError) -> Error {
+    match error {
+        TransportError::Auth(source) => Error::Auth { operation, source },
+        TransportError::Timeout(after) => Error::Timeout { operation, after },
+        TransportError::Network { message, timed_out } => Error::Transport {
+            operation,
+            message,
+            timed_out,
+        },
+        other => Error::Transport {
+            operation,
+            message: other.to_string(),
+            timed_out: false,
+        },
     }
 }
 
@@ -352,35 +290,19 @@ impl ClientBuilder {
                 "no token source; call ClientBuilder::node_authorization or token_source".into(),
             )
         })?;
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-        let mut http = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(connect) = self.timeouts.connect {
-            http = http.connect_timeout(connect);
-        }
-        if let Some(attempt) = self.timeouts.attempt {
-            http = http.timeout(attempt);
-        } else {
-            // Without an attempt timeout, idle pool timers are the only timers left; keep none.
-            http = http.pool_idle_timeout(None);
-        }
-        let http = http
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let mut retry = self.retry;
-        retry.deadline = match (retry.deadline, self.timeouts.overall) {
-            (Some(d), Some(o)) => Some(d.min(o)),
-            (d, o) => d.or(o),
-        };
-        let signer = Signer::from_shared(source, engage_api::OPERATIONS).with_retry_policy(retry);
-        let api = engage_api::Client::new_with_client(&base, http.clone(), signer.clone());
+        let signer =
+            Signer::from_shared(source, engage_api::OPERATIONS).with_retry_policy(self.retry);
+        let transport = Transport::new(signer, self.timeouts, &self.user_agent)
+            .map_err(|e| Error::Config(e.to_string()))?;
+        let api = engage_api::Client::new_with_client(
+            &base,
+            transport.http().clone(),
+            transport.signer().clone(),
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
-                http,
-                signer,
+                transport,
                 api,
                 node: self.node,
                 timeouts: self.timeouts,
@@ -393,7 +315,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base", &self.inner.base)
-            .field("signer", &self.inner.signer)
+            .field("transport", &self.inner.transport)
             .field("timeouts", &self.inner.timeouts)
             .finish()
     }

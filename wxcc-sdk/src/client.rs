@@ -2,48 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wxcc_auth::{RetryPolicy, Signer, TRACKING_ID_HEADER, TokenSource};
+use wxcc_auth::{RetryPolicy, Signer, TRACKING_ID_HEADER, TokenSource, Transport, TransportError};
 
 use crate::Region;
 use crate::error::{ApiError, Error, Result, truncate};
 
-/// Timeouts of a [`Client`]. `None` means no limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Establishing a connection.
-    pub connect: Option<Duration>,
-    /// One attempt, from sending the request to the end of the response body.
-    pub attempt: Option<Duration>,
-    /// One call, all retries and waits included.
-    pub overall: Option<Duration>,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Some(Duration::from_secs(10)),
-            attempt: Some(Duration::from_secs(30)),
-            overall: Some(Duration::from_secs(120)),
-        }
-    }
-}
-
-impl Timeouts {
-    /// No limits at all (for tests on a paused tokio clock, or callers with their own).
-    pub const fn none() -> Self {
-        Self {
-            connect: None,
-            attempt: None,
-            overall: None,
-        }
-    }
-}
+/// Timeouts of a [`Client`] (shared with the other crates of the family). `None` means no
+/// limit.
+pub use wxcc_auth::Timeouts;
 
 /// A WxCC client. Cheap to clone (an `Arc` inside); clones share connections and tokens.
 ///
@@ -66,8 +37,7 @@ pub struct Client {
 
 struct Inner {
     base: String,
-    http: reqwest::Client,
-    signer: Signer,
+    transport: Transport,
     api: wxcc_api::Client,
     org_id: Option<String>,
     timeouts: Timeouts,
@@ -128,7 +98,8 @@ impl Client {
         let inner = &self.inner;
         let url = format!("{}{path}", inner.base);
         let mut builder = inner
-            .http
+            .transport
+            .http()
             .request(method, &url)
             .header("accept", "application/json");
         if !query.is_empty() {
@@ -144,28 +115,25 @@ impl Client {
         }
         let tracking_id = uuid::Uuid::new_v4().to_string();
         builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
-        let mut request = builder.build().map_err(|e| {
+        let request = builder.build().map_err(|e| {
             Error::InvalidRequest(format!("cannot build the request: {}", e.without_url()))
         })?;
-        inner.signer.authorize(&mut request, operation).await?;
-        let sending = inner.signer.send(&inner.http, request, operation);
-        let result = match inner.timeouts.overall {
-            Some(overall) => tokio::time::timeout(overall, sending)
-                .await
-                .map_err(|_| Error::Timeout(overall))?,
-            None => sending.await,
-        };
-        let response = result.map_err(transport)?;
+        let response = inner
+            .transport
+            .execute(request, operation)
+            .await
+            .map_err(from_transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
         if status.is_success() {
+            let body = wxcc_auth::body(response).await.map_err(from_transport)?;
             return Ok(Reply {
                 status,
-                body: bytes,
+                body,
                 tracking_id,
             });
         }
+        let headers = response.headers().clone();
+        let bytes = wxcc_auth::body(response).await.map_err(from_transport)?;
         let fallback = header_tracking_id(&headers).or(Some(tracking_id));
         let mut error = ApiError::parse(status.as_u16(), &bytes, fallback);
         error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
@@ -220,18 +188,13 @@ fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn transport(error: reqwest::Error) -> Error {
-    let kind = if error.is_connect() {
-        "connection failed"
-    } else if error.is_timeout() {
-        "an attempt timed out"
-    } else if error.is_body() || error.is_decode() {
-        "the response body could not be read"
-    } else {
-        "the request failed"
-    };
-    Error::Transport {
-        message: format!("{kind}: {}", error.without_url()),
+fn from_transport(error: TransportError) -> Error {
+    match error {
+        TransportError::Auth(e) => Error::Auth(e),
+        TransportError::Timeout(after) => Error::Timeout(after),
+        other => Error::Transport {
+            message: other.to_string(),
+        },
     }
 }
 
@@ -311,34 +274,19 @@ impl ClientBuilder {
         let source = self.source.ok_or_else(|| {
             Error::InvalidRequest("no token source; call ClientBuilder::token_source".into())
         })?;
-        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
-            Error::InvalidRequest("the user agent is not a valid header value".into())
-        })?;
-        let mut http = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(connect) = self.timeouts.connect {
-            http = http.connect_timeout(connect);
-        }
-        if let Some(attempt) = self.timeouts.attempt {
-            http = http.timeout(attempt);
-        } else {
-            // Without an attempt timeout, idle pool timers are the only timers left; keep none.
-            http = http.pool_idle_timeout(None);
-        }
-        let http = http.build().map_err(transport)?;
-        let mut retry = self.retry;
-        retry.deadline = match (retry.deadline, self.timeouts.overall) {
-            (Some(d), Some(o)) => Some(d.min(o)),
-            (d, o) => d.or(o),
-        };
-        let signer = Signer::from_shared(source, wxcc_api::OPERATIONS).with_retry_policy(retry);
-        let api = wxcc_api::Client::new_with_client(&base, http.clone(), signer.clone());
+        let signer =
+            Signer::from_shared(source, wxcc_api::OPERATIONS).with_retry_policy(self.retry);
+        let transport = Transport::new(signer, self.timeouts, &self.user_agent)
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let api = wxcc_api::Client::new_with_client(
+            &base,
+            transport.http().clone(),
+            transport.signer().clone(),
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
-                http,
-                signer,
+                transport,
                 api,
                 org_id: self.org_id,
                 timeouts: self.timeouts,
@@ -352,7 +300,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base", &self.inner.base)
             .field("org_id", &self.inner.org_id)
-            .field("signer", &self.inner.signer)
+            .field("transport", &self.inner.transport)
             .field("timeouts", &self.inner.timeouts)
             .finish()
     }

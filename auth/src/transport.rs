@@ -1,0 +1,205 @@
+//! Sending signed requests with timeouts: what the facade crates share.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::{Error, Signer};
+
+/// Timeouts of a client. `None` means no limit.
+///
+/// ```
+/// use std::time::Duration;
+/// use wxcc_auth::Timeouts;
+///
+/// let patient = Timeouts { overall: Some(Duration::from_secs(600)), ..Timeouts::default() };
+/// assert_eq!(Timeouts::none().attempt, None);
+/// # let _ = patient;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection.
+    pub connect: Option<Duration>,
+    /// One attempt, from sending the request to the end of the response body.
+    pub attempt: Option<Duration>,
+    /// One call, all retries and waits included.
+    pub overall: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Some(Duration::from_secs(10)),
+            attempt: Some(Duration::from_secs(30)),
+            overall: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+impl Timeouts {
+    /// No limits at all (for tests on a paused tokio clock, or callers with their own).
+    pub const fn none() -> Self {
+        Self {
+            connect: None,
+            attempt: None,
+            overall: None,
+        }
+    }
+}
+
+/// Why a request got no response.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// No token, or the source may not call this operation. Nothing was sent.
+    Auth(Error),
+    /// The overall timeout passed, retries included.
+    Timeout(Duration),
+    /// The connection failed or broke, or one attempt timed out, after the retries the policy
+    /// allows.
+    Network {
+        /// What happened, without the URL.
+        message: String,
+        /// Whether one attempt timed out (as opposed to a connection failure).
+        timed_out: bool,
+    },
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Auth(e) => e.fmt(f),
+            TransportError::Timeout(after) => write!(
+                f,
+                "no answer within {after:?} (overall timeout, retries included)"
+            ),
+            TransportError::Network { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+impl From<Error> for TransportError {
+    fn from(error: Error) -> Self {
+        TransportError::Auth(error)
+    }
+}
+
+/// An HTTP client with timeouts, a [`Signer`] and an overall deadline: the one path a facade's
+/// calls take. Cloning is cheap.
+#[derive(Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    signer: Signer,
+    overall: Option<Duration>,
+}
+
+impl Transport {
+    /// Builds the HTTP client (no redirects; with the given timeouts and user agent) and caps the
+    /// signer's retry deadline at the overall timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a user agent that is not a header value, or when `reqwest` cannot
+    /// build its client.
+    pub fn new(signer: Signer, timeouts: Timeouts, user_agent: &str) -> Result<Self, Error> {
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(connect) = timeouts.connect {
+            http = http.connect_timeout(connect);
+        }
+        if let Some(attempt) = timeouts.attempt {
+            http = http.timeout(attempt);
+        } else {
+            // Without an attempt timeout, idle-pool timers would be the only timers left; keep
+            // none, so a paused tokio clock only ever skips the retry waits.
+            http = http.pool_idle_timeout(None);
+        }
+        let http = http.build().map_err(|e| {
+            Error::Config(format!("cannot build the HTTP client: {}", e.without_url()))
+        })?;
+        let mut retry = signer.retry_policy().clone();
+        retry.deadline = match (retry.deadline, timeouts.overall) {
+            (Some(d), Some(o)) => Some(d.min(o)),
+            (d, o) => d.or(o),
+        };
+        Ok(Self {
+            http,
+            signer: signer.with_retry_policy(retry),
+            overall: timeouts.overall,
+        })
+    }
+
+    /// The HTTP client (for building requests, or for the generated client).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The signer.
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    /// Signs `request` for `operation` and sends it under the retry policy and the overall
+    /// timeout. Any status comes back as a response; only the absence of one is an error.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`].
+    pub async fn execute(
+        &self,
+        mut request: reqwest::Request,
+        operation: &str,
+    ) -> Result<reqwest::Response, TransportError> {
+        self.signer.authorize(&mut request, operation).await?;
+        let sending = self.signer.send(&self.http, request, operation);
+        let result = match self.overall {
+            Some(overall) => tokio::time::timeout(overall, sending)
+                .await
+                .map_err(|_| TransportError::Timeout(overall))?,
+            None => sending.await,
+        };
+        result.map_err(network)
+    }
+}
+
+/// Describes a transport error without the URL it carries.
+pub(crate) fn network(error: reqwest::Error) -> TransportError {
+    let kind = if error.is_connect() {
+        "connection failed"
+    } else if error.is_timeout() {
+        "an attempt timed out"
+    } else if error.is_body() || error.is_decode() {
+        "the response body could not be read"
+    } else {
+        "the request failed"
+    };
+    let timed_out = error.is_timeout();
+    TransportError::Network {
+        message: format!("{kind}: {}", error.without_url()),
+        timed_out,
+    }
+}
+
+/// Reads a response body, turning a broken body into a [`TransportError`].
+///
+/// # Errors
+///
+/// [`TransportError::Network`] when the body cannot be read to the end.
+pub async fn body(response: reqwest::Response) -> Result<bytes::Bytes, TransportError> {
+    response.bytes().await.map_err(network)
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("signer", &self.signer)
+            .field("overall", &self.overall)
+            .finish()
+    }
+}
