@@ -92,7 +92,7 @@
 //!
 //! The sandbox models the documented contracts, not Cisco's implementation: `match` is a
 //! case-insensitive all-words match and `contains` a case-insensitive substring; Search time
-//! zones cover UTC, fixed offsets and a table of common IANA zones; statistics come from the
+//! zones are any IANA zone (the tz database of `chrono-tz`) or a fixed offset; statistics come from the
 //! seeded tasks; Engage paths and bodies follow the project's modeled spec. Task call control,
 //! agent state, notification websockets, Journey and configuration writes are not served
 //! (`404`).

@@ -1,85 +1,38 @@
-//! Just enough time-zone support for Search intervals and callback scheduling: UTC, fixed
-//! offsets, and a table of common IANA zones with their daylight-saving rules (US, EU, AU).
+//! Time zones for Search intervals and callback scheduling: any IANA zone (from the tz database
+//! in `chrono-tz`) or a fixed offset such as `+05:30` or `UTC-03:00`.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc, Weekday};
+use chrono::offset::LocalResult;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
 
-/// Daylight-saving rule families.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dst {
-    None,
-    /// Second Sunday of March to first Sunday of November, 02:00 local.
-    Us,
-    /// Last Sunday of March to last Sunday of October, 01:00 UTC.
-    Eu,
-    /// First Sunday of October to first Sunday of April, 02:00 standard time (southern).
-    Au,
-}
-
-/// A time zone: a standard offset and a daylight-saving rule.
+/// A time zone, with the name the request used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Zone {
     pub name: String,
-    standard_minutes: i32,
-    dst: Dst,
+    kind: Kind,
 }
 
-const ZONES: &[(&str, i32, Dst)] = &[
-    ("UTC", 0, Dst::None),
-    ("Etc/UTC", 0, Dst::None),
-    ("GMT", 0, Dst::None),
-    ("America/New_York", -300, Dst::Us),
-    ("America/Toronto", -300, Dst::Us),
-    ("America/Detroit", -300, Dst::Us),
-    ("America/Chicago", -360, Dst::Us),
-    ("America/Mexico_City", -360, Dst::None),
-    ("America/Denver", -420, Dst::Us),
-    ("America/Phoenix", -420, Dst::None),
-    ("America/Los_Angeles", -480, Dst::Us),
-    ("America/Vancouver", -480, Dst::Us),
-    ("America/Anchorage", -540, Dst::Us),
-    ("Pacific/Honolulu", -600, Dst::None),
-    ("America/Sao_Paulo", -180, Dst::None),
-    ("Europe/London", 0, Dst::Eu),
-    ("Europe/Dublin", 0, Dst::Eu),
-    ("Europe/Lisbon", 0, Dst::Eu),
-    ("Europe/Paris", 60, Dst::Eu),
-    ("Europe/Berlin", 60, Dst::Eu),
-    ("Europe/Amsterdam", 60, Dst::Eu),
-    ("Europe/Madrid", 60, Dst::Eu),
-    ("Europe/Rome", 60, Dst::Eu),
-    ("Europe/Stockholm", 60, Dst::Eu),
-    ("Europe/Warsaw", 60, Dst::Eu),
-    ("Europe/Athens", 120, Dst::Eu),
-    ("Europe/Helsinki", 120, Dst::Eu),
-    ("Asia/Dubai", 240, Dst::None),
-    ("Asia/Kolkata", 330, Dst::None),
-    ("Asia/Singapore", 480, Dst::None),
-    ("Asia/Shanghai", 480, Dst::None),
-    ("Asia/Hong_Kong", 480, Dst::None),
-    ("Asia/Tokyo", 540, Dst::None),
-    ("Australia/Brisbane", 600, Dst::None),
-    ("Australia/Sydney", 600, Dst::Au),
-    ("Australia/Melbourne", 600, Dst::Au),
-    ("Pacific/Auckland", 720, Dst::None),
-];
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Named(Tz),
+    Fixed(FixedOffset),
+}
 
 impl Zone {
     /// UTC.
     pub(crate) fn utc() -> Zone {
         Zone {
             name: "UTC".to_owned(),
-            standard_minutes: 0,
-            dst: Dst::None,
+            kind: Kind::Named(Tz::UTC),
         }
     }
 
-    /// A zone by IANA name (from the table), or a fixed offset such as `+05:30`, `UTC-03:00`.
+    /// A zone by IANA name, or a fixed offset (`+05:30`, `UTC-03:00`, `GMT+1`).
     pub(crate) fn parse(name: &str) -> Option<Zone> {
-        if let Some((zone, minutes, dst)) = ZONES.iter().find(|(n, _, _)| *n == name) {
+        if let Ok(tz) = name.parse::<Tz>() {
             return Some(Zone {
-                name: (*zone).to_owned(),
-                standard_minutes: *minutes,
-                dst: *dst,
+                name: name.to_owned(),
+                kind: Kind::Named(tz),
             });
         }
         let rest = name
@@ -97,37 +50,23 @@ impl Zone {
         if hours > 14 || minutes >= 60 {
             return None;
         }
+        let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))?;
         Some(Zone {
             name: name.to_owned(),
-            standard_minutes: sign * (hours * 60 + minutes),
-            dst: Dst::None,
+            kind: Kind::Fixed(offset),
         })
     }
 
     /// The offset from UTC in minutes at an instant.
     pub(crate) fn offset_minutes(&self, at: DateTime<Utc>) -> i32 {
-        let std = self.standard_minutes;
-        let year = at.year();
-        let in_dst = match self.dst {
-            Dst::None => false,
-            Dst::Us => {
-                // 02:00 local standard time, expressed in UTC.
-                let start = local_at(nth_sunday(year, 3, 2), 2, std);
-                let end = local_at(nth_sunday(year, 11, 1), 2, std + 60);
-                start.is_some_and(|s| at >= s) && end.is_some_and(|e| at < e)
-            }
-            Dst::Eu => {
-                let start = local_at(last_sunday(year, 3), 1, 0);
-                let end = local_at(last_sunday(year, 10), 1, 0);
-                start.is_some_and(|s| at >= s) && end.is_some_and(|e| at < e)
-            }
-            Dst::Au => {
-                let end = local_at(nth_sunday(year, 4, 1), 3, std + 60);
-                let start = local_at(nth_sunday(year, 10, 1), 2, std);
-                end.is_some_and(|e| at < e) || start.is_some_and(|s| at >= s)
-            }
+        let seconds = match self.kind {
+            Kind::Named(tz) => tz
+                .offset_from_utc_datetime(&at.naive_utc())
+                .fix()
+                .local_minus_utc(),
+            Kind::Fixed(offset) => offset.local_minus_utc(),
         };
-        if in_dst { std + 60 } else { std }
+        seconds / 60
     }
 
     /// The local wall-clock time at an instant.
@@ -135,35 +74,22 @@ impl Zone {
         at.naive_utc() + TimeDelta::minutes(i64::from(self.offset_minutes(at)))
     }
 
-    /// The instant of a local wall-clock time (the earlier one when ambiguous).
+    /// The instant of a local wall-clock time: the earlier one when the clocks went back, and
+    /// the time read with the offset before the change when they went forward over it.
     pub(crate) fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        // Two passes settle the offset except within a transition hour.
-        let guess = local - TimeDelta::minutes(i64::from(self.standard_minutes));
-        let guess = guess.and_utc();
-        let offset = self.offset_minutes(guess);
-        (local - TimeDelta::minutes(i64::from(offset))).and_utc()
+        match self.kind {
+            Kind::Named(tz) => match tz.from_local_datetime(&local) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+                LocalResult::None => {
+                    let before = tz.offset_from_utc_datetime(&local).fix().local_minus_utc();
+                    (local - TimeDelta::seconds(i64::from(before))).and_utc()
+                }
+            },
+            Kind::Fixed(offset) => {
+                (local - TimeDelta::seconds(i64::from(offset.local_minus_utc()))).and_utc()
+            }
+        }
     }
-}
-
-fn nth_sunday(year: i32, month: u32, n: u8) -> Option<NaiveDate> {
-    NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n)
-}
-
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    let last = next.pred_opt()?;
-    let back = last.weekday().num_days_from_sunday();
-    last.checked_sub_signed(TimeDelta::days(i64::from(back)))
-}
-
-/// `hour`:00 on `date` at UTC offset `offset_minutes`, as an instant.
-fn local_at(date: Option<NaiveDate>, hour: u32, offset_minutes: i32) -> Option<DateTime<Utc>> {
-    let local = date?.and_hms_opt(hour, 0, 0)?;
-    Some((local - TimeDelta::minutes(i64::from(offset_minutes))).and_utc())
 }
 
 /// Start of the local day containing `local`.
@@ -199,12 +125,22 @@ mod tests {
     }
 
     #[test]
-    fn europe_and_offsets() {
+    fn any_iana_zone_and_fixed_offsets() {
         let paris = Zone::parse("Europe/Paris").unwrap_or_else(Zone::utc);
         assert_eq!(paris.offset_minutes(at("2026-07-01T00:00:00Z")), 120);
         assert_eq!(paris.offset_minutes(at("2026-12-01T00:00:00Z")), 60);
+        let kathmandu = Zone::parse("Asia/Kathmandu").unwrap_or_else(Zone::utc);
+        assert_eq!(kathmandu.offset_minutes(at("2026-12-01T00:00:00Z")), 345);
         let fixed = Zone::parse("+05:30").unwrap_or_else(Zone::utc);
         assert_eq!(fixed.offset_minutes(at("2026-12-01T00:00:00Z")), 330);
         assert!(Zone::parse("Mars/Olympus").is_none());
+    }
+
+    #[test]
+    fn local_times_in_a_spring_gap_still_map_to_an_instant() {
+        let ny = Zone::parse("America/New_York").unwrap_or_else(Zone::utc);
+        let gap = at("2026-03-08T07:30:00Z").naive_utc() - TimeDelta::hours(5);
+        // 02:30 on the switch day does not exist in New York; it reads as 07:30 UTC.
+        assert_eq!(ny.instant(gap), at("2026-03-08T07:30:00Z"));
     }
 }
