@@ -84,7 +84,7 @@ impl Endpoint {
     ) -> Result<Issued, Error> {
         let transport = |e: reqwest::Error| Error::Transport {
             source_name: source_name.to_owned(),
-            message: without_url(e),
+            message: crate::transport::describe(&e),
         };
         let response = request
             .header("accept", "application/json")
@@ -147,28 +147,6 @@ fn seconds(value: Option<&serde_json::Value>) -> Option<u64> {
 
 fn after(now: DateTime<Utc>, seconds: u64) -> Option<DateTime<Utc>> {
     now.checked_add_signed(TimeDelta::seconds(i64::try_from(seconds).ok()?))
-}
-
-/// reqwest's errors include the URL, which for some token endpoints carries credentials in the
-/// query; keep only the kind of failure.
-fn without_url(error: reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "connection failed"
-    } else if error.is_body() || error.is_decode() {
-        "the response body could not be read"
-    } else {
-        "request failed"
-    };
-    let error = error.without_url();
-    let mut message = format!("{kind}: {error}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
 }
 
 /// Whether a token endpoint's refusal means the grant or the credentials are no good (as

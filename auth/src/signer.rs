@@ -262,28 +262,10 @@ async fn attempt_once(
             tracing::debug!(status = response.status().as_u16(), attempt = n, "response");
         }
         Err(error) => {
-            tracing::debug!(error = %error.without_url_ref(), attempt = n, "transport error")
+            tracing::debug!(error = %crate::transport::describe(error), attempt = n, "transport error")
         }
     }
     result
-}
-
-/// reqwest's `Display` includes the URL; log the failure without it.
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let kind = if self.is_connect() {
-            "connection failed"
-        } else if self.is_timeout() {
-            "timed out"
-        } else {
-            "request failed"
-        };
-        kind.to_owned()
-    }
 }
 
 fn bearer(source_name: &str, token: &SecretString) -> Result<HeaderValue, Error> {

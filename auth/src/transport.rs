@@ -168,21 +168,32 @@ impl Transport {
     }
 }
 
-/// Describes a transport error without the URL it carries.
-pub(crate) fn network(error: reqwest::Error) -> TransportError {
+/// Describes a transport error without the URL it carries (the request URL can hold query
+/// values a log should not keep): what kind of failure, then its causes.
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     let kind = if error.is_connect() {
         "connection failed"
     } else if error.is_timeout() {
-        "an attempt timed out"
+        "timed out"
     } else if error.is_body() || error.is_decode() {
         "the response body could not be read"
     } else {
         "the request failed"
     };
-    let timed_out = error.is_timeout();
+    let mut message = kind.to_owned();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+pub(crate) fn network(error: reqwest::Error) -> TransportError {
     TransportError::Network {
-        message: format!("{kind}: {}", error.without_url()),
-        timed_out,
+        message: describe(&error),
+        timed_out: error.is_timeout(),
     }
 }
 
