@@ -347,20 +347,19 @@ pub use operations::OPERATIONS;
 impl Client {{
     /// A client for `baseurl` whose requests are signed with tokens from `source`.
     ///
+    /// Redirects are not followed; timeouts are the family's defaults.
+    ///
     /// # Errors
     ///
     /// When `reqwest` cannot build its client (its TLS backend failed to initialize).
     pub fn with_token_source(
         baseurl: &str,
         source: impl wxcc_auth::TokenSource + 'static,
-    ) -> Result<Self, reqwest::Error> {{
-        let timeout = std::time::Duration::from_secs(15);
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(Self::new_with_client(baseurl, http, wxcc_auth::Signer::new(source, OPERATIONS)))
+    ) -> Result<Self, wxcc_auth::Error> {{
+        let signer = wxcc_auth::Signer::new(source, OPERATIONS);
+        let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        let transport = wxcc_auth::Transport::new(signer, wxcc_auth::Timeouts::default(), user_agent)?;
+        Ok(Self::new_with_client(baseurl, transport.http().clone(), transport.signer().clone()))
     }}
 }}
 

@@ -41,9 +41,9 @@ impl Client {
     /// A client for `baseurl` (a regional base such as `https://api-us-site-1.imiengage.io/api/v1`) whose
     /// requests are signed with tokens from `source`.
     ///
-    /// The `reqwest` client has 15 s connect and request timeouts and follows no redirects;
-    /// build your own and use [`Client::new_with_client`] with a [`wxcc_auth::Signer`] for other
-    /// settings.
+    /// The HTTP client follows no redirects and has the family's default timeouts (10 s to
+    /// connect, 30 s per attempt, retries stopping after 120 s); build a
+    /// [`wxcc_auth::Transport`] and use [`Client::new_with_client`] for other settings.
     ///
     /// # Errors
     ///
@@ -51,17 +51,15 @@ impl Client {
     pub fn with_token_source(
         baseurl: &str,
         source: impl wxcc_auth::TokenSource + 'static,
-    ) -> Result<Self, reqwest::Error> {
-        let timeout = std::time::Duration::from_secs(15);
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+    ) -> Result<Self, wxcc_auth::Error> {
+        let signer = wxcc_auth::Signer::new(source, OPERATIONS);
+        let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        let transport =
+            wxcc_auth::Transport::new(signer, wxcc_auth::Timeouts::default(), user_agent)?;
         Ok(Self::new_with_client(
             baseurl,
-            http,
-            wxcc_auth::Signer::new(source, OPERATIONS),
+            transport.http().clone(),
+            transport.signer().clone(),
         ))
     }
 }
