@@ -40,29 +40,31 @@
 //! # Search
 //!
 //! `POST {wxcc_base}/search` takes `{"query", "variables", "operationName"}` and runs it
-//! against a GraphQL schema with the root fields `taskDetails`, `agentSession` and
-//! `taskLegDetails`. Only documented fields, arguments and filters exist: a query naming
-//! anything else fails GraphQL validation (200 with `{"data": null, "errors": [...]}`), and
-//! invalid windows or arguments the service checks are answered `400` with an
-//! `ApiErrorResponse`. Times are epoch milliseconds (`Long`).
+//! against the GraphQL schema Cisco's Search material documents, built from one fact table
+//! (`src/search/facts.tsv`: every field of Cisco's five data dictionaries with its type and
+//! whether it filters, sorts, groups and aggregates, plus the few fields Cisco's own samples
+//! use beyond them, each with its source). The roots are `task` (legacy), `taskDetails`,
+//! `agentSession` and `taskLegDetails`; the input types carry the names Cisco's material
+//! declares (`TaskFilters`, `TaskDetailsFilters`, `TaskDetailsSpecificFilters`,
+//! `AgentSessionFilters`, `AgentSessionSpecificFilters`, `TaskLegDetailsFilters`,
+//! `TaskV2Aggregation`, `AgentSessionV2Aggregation`, `TaskLegV2Aggregation`, `IntervalData`,
+//! `Pagination`, `QueryTimeType`), so a query copied from Flow Designer declares its variables
+//! unchanged. A query naming anything else fails GraphQL validation (200 with
+//! `{"data": null, "errors": [...]}`); windows and arguments the service checks are answered
+//! `400` with an `ApiErrorResponse`. Times are epoch milliseconds (`Long`, also accepted as a
+//! string of digits, as Flow Designer sends them).
 //!
-//! The input types a query may declare variables of: `Long`, `TaskV2Filters`,
-//! `TaskV2ExtFilters`, `AgentSessionV2Filters`, `TaskLegV2Filters`, `TaskV2Aggregation`,
-//! `AgentSessionV2Aggregation`, `TaskLegV2Aggregation`, `AggregationInterval`, `Pagination`,
-//! and the enums `QueryTimeType` (`createdTime`, `endedTime`), `ChannelType` (`telephony`,
-//! `chat`, `email`, `social`), `AggregationType` (`count`, `min`, `max`, `sum`, `average`,
-//! `cardinality`), `IntervalType` (`FIFTEEN_MINUTES` … `MONTHLY`) and `Sort` (`asc`, `desc`).
-//! Field filters take `StringFilter` (`equals`, `notequals`, `match`, `contains`; `equals:
-//! null` tests for a missing value), `LongFilter`, `IntFilter`, `FloatFilter` (`equals`,
-//! `notequals`, `gt`, `gte`, `lt`, `lte`), `BooleanFilter` and `ChannelTypeFilter`.
-//!
-//! Rules applied: `from` at most 36 months back, a window of at most 365 days (a future `to`
-//! becomes now), raw activity queries at most 30 days, fixed page sizes (raw `taskDetails` and
-//! `agentSession` 250, raw `taskLegDetails` 500, aggregations 1,000), at most 100,000 raw
-//! records reachable, at most 10 group-by fields and 1,000 filter arguments, and the interval
-//! lengths allowed per window length. Cursors are opaque; the first page takes no cursor or
-//! `"NA"`. Aggregation queries group by every selected field other than `aggregation` and
-//! `intervalStartTime`.
+//! Rules applied, from Cisco's guide and spec: `from` at most 36 months back, a window of at
+//! most 13 months (a future `to` becomes now), raw activity records (CAR, AAR) for windows of
+//! at most 30 days, fixed page sizes (raw `task`/`taskDetails` and `agentSession` 250, raw
+//! `taskLegDetails` 500, aggregations 1,000), at most 100,000 raw task or leg records
+//! reachable, at most 10 group-by fields and 1,000 conditions across filters and predicates,
+//! and the interval lengths allowed per window length. Cursors take the service's forms: page
+//! numbers for raw tasks and legs, the last session id for sessions, `field=value::...` group
+//! keys for aggregations, a start time for activity pages; `"NA"` or no cursor is the first
+//! page. Aggregation queries group by every selected field other than `aggregation` (and by
+//! `intervalStartTime` with an interval). `extFilter` also narrows the activities a raw query
+//! returns, as Cisco's published responses show. `match` is a whole-value regular expression.
 //!
 //! # The seeded data
 //!
@@ -135,6 +137,9 @@ pub enum SandboxError {
         /// Why.
         source: std::io::Error,
     },
+    /// The Search schema could not be built from its fact table (a defect of this crate).
+    #[error("{0}")]
+    Schema(String),
 }
 
 /// A Webex OAuth integration (authorization code grant).
@@ -310,7 +315,8 @@ impl SandboxBuilder {
     ///
     /// # Errors
     ///
-    /// [`SandboxError::Bind`] when the port cannot be opened.
+    /// [`SandboxError::Bind`] when the port cannot be opened; [`SandboxError::Schema`] never in
+    /// a released build (a test builds the schema).
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         let began = std::time::Instant::now();
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
@@ -327,7 +333,7 @@ impl SandboxBuilder {
             runtime: Mutex::new(wxcc::Runtime::new(&data)),
             engage: Mutex::new(engage::EngageState::default()),
             data,
-            schema: search::build(),
+            schema: search::build().map_err(SandboxError::Schema)?,
             base,
             credentials: Mutex::new(credentials),
             engage_generation: Mutex::new(0),

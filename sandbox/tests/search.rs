@@ -159,8 +159,14 @@ async fn undocumented_fields_filters_and_operators_are_rejected() {
         "query($from: Long!, $to: Long!) { taskDetails(from: $from, to: $to, filter: { channelType: { equals: fax } }) { tasks { id } } }",
         // extFilter does not exist on task legs.
         "query($from: Long!, $to: Long!) { taskLegDetails(from: $from, to: $to, extFilter: {}) { taskLegs { id } } }",
-        // The legacy root is not served.
-        "query($from: Long!, $to: Long!) { task(from: $from, to: $to) { tasks { id } } }",
+        // Cisco's dictionary: conferenceDuration aggregates and groups, never filters.
+        "query($from: Long!, $to: Long!) { taskDetails(from: $from, to: $to, filter: { conferenceDuration: { gt: 0 } }) { tasks { id } } }",
+        // No agent session field is sortable.
+        "query($from: Long!, $to: Long!) { agentSession(from: $from, to: $to) { agentSessions { startTime(sort: asc) } } }",
+        // On agent sessions the channel type is a string, not the task's enum.
+        "query($from: Long!, $to: Long!) { agentSession(from: $from, to: $to, filter: { channelInfo: { channelType: { equals: chat } } }) { agentSessions { agentId } } }",
+        // Task legs have an owner, not an agent.
+        "query($from: Long!, $to: Long!) { taskLegDetails(from: $from, to: $to) { taskLegs { agent { id } } } }",
         // `from` is a Long!, not a string.
         "query { taskDetails(from: \"yesterday\", to: 1) { tasks { id } } }",
     ];
@@ -180,7 +186,7 @@ async fn windows_are_checked_like_the_service() {
         "query($from: Long!, $to: Long!) { taskDetails(from: $from, to: $to) { tasks { id } } }";
     let now = now_ms();
     for (from, to, why) in [
-        (now - 366 * DAY, now, "longer than 365 days"),
+        (now - 400 * DAY, now, "longer than 13 months"),
         (now - 1_200 * DAY, now - 1_190 * DAY, "older than 36 months"),
         (now, now - DAY, "backwards"),
     ] {
@@ -255,7 +261,6 @@ async fn aggregations_group_by_the_selected_fields() {
         aggregations: [{ field: "id", type: count, name: "n" }],
         aggregationInterval: { interval: DAILY, timezone: "America/New_York" }) {
         tasks { intervalStartTime aggregation { name value } }
-        intervalInfo { interval timezone }
       }
     }"#;
     let (status, body) = search(
@@ -267,9 +272,30 @@ async fn aggregations_group_by_the_selected_fields() {
     .await;
     assert_eq!(status, 200, "{body}");
     let result = &body["data"]["taskDetails"];
-    assert_eq!(result["intervalInfo"]["interval"], "DAILY");
     let buckets = result["tasks"].as_array().unwrap();
     assert!((7..=8).contains(&buckets.len()), "{}", buckets.len());
+    // The legacy task root reports the interval it ran with (Cisco's WebexCC-SA/tools labs
+    // select `intervalInfo` there).
+    let legacy = query.replace("taskDetails(", "task(").replace(
+        "tasks { intervalStartTime",
+        "intervalInfo { interval timezone } tasks { intervalStartTime",
+    );
+    let (status, body) = search(
+        &sandbox,
+        &token,
+        &legacy,
+        json!({ "from": now - 7 * DAY, "to": now }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["task"]["intervalInfo"]["interval"], "DAILY",
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["task"]["intervalInfo"]["timezone"], "America/New_York",
+        "{body}"
+    );
 
     // FIFTEEN_MINUTES is not allowed over a week; average needs a number.
     let bad = query.replace("DAILY", "FIFTEEN_MINUTES");
@@ -323,7 +349,9 @@ async fn global_variables_ext_filters_sessions_and_legs() {
         assert_eq!(task["lang"]["value"], "fr-CA");
         let nodes = task["activities"]["nodes"].as_array().unwrap();
         assert!(nodes.len() <= 3);
-        assert!(task["activities"]["totalCount"].as_i64().unwrap() >= 2);
+        // As Cisco's published responses show: only the activities the extFilter matches.
+        assert!(nodes.iter().all(|n| n["eventName"] == "parked"), "{body}");
+        assert!(task["activities"]["totalCount"].as_i64().unwrap() >= 1);
     }
     // Raw activity queries are limited to 30 days.
     let (status, _) = search(
@@ -337,8 +365,8 @@ async fn global_variables_ext_filters_sessions_and_legs() {
 
     let sessions = r#"
     query($from: Long!, $to: Long!) {
-      agentSession(from: $from, to: $to, filter: { channelInfo: { channelType: { equals: chat } } }) {
-        agentSessions { agentSessionId agentId agentName teamName startTime(sort: asc) endTime
+      agentSession(from: $from, to: $to, filter: { channelInfo: { channelType: { equals: "chat" } } }) {
+        agentSessions { agentSessionId agentId agentName teamName startTime endTime
                         channelInfo { channelType connectedDuration } }
         pageInfo { hasNextPage endCursor }
       }
@@ -355,16 +383,21 @@ async fn global_variables_ext_filters_sessions_and_legs() {
         .as_array()
         .unwrap();
     assert_eq!(list.len(), 250);
-    let starts: Vec<i64> = list
+    // Sessions page in id order, the last id being the cursor (as Cisco's published pages do).
+    let ids: Vec<&str> = list
         .iter()
-        .map(|s| s["startTime"].as_i64().unwrap())
+        .map(|s| s["agentSessionId"].as_str().unwrap())
         .collect();
-    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sort: asc");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ordered by id");
+    assert_eq!(
+        body["data"]["agentSession"]["pageInfo"]["endCursor"],
+        ids[249]
+    );
 
     let legs = r#"
     query($from: Long!, $to: Long!) {
       taskLegDetails(from: $from, to: $to) {
-        taskLegs { id taskId queue { id name } agent { id name } }
+        taskLegs { id taskId queue { id name } owner { id name } }
         pageInfo { hasNextPage }
       }
     }"#;

@@ -4,7 +4,7 @@
 //! pass `cargo check`.
 //!
 //! When the folder is missing (a plain clone has no `../shared`), every test prints a note and
-//! passes. Everything generated is written under the system temp folder, never into the repo.
+//! passes, unless `WXCC_REQUIRE_FIXTURES` is set (`.ci/run` sets it). Everything generated is written under the system temp folder, never into the repo.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
@@ -28,6 +28,11 @@ fn upstream(file: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
+        assert!(
+            std::env::var_os("WXCC_REQUIRE_FIXTURES").is_none(),
+            "{} is missing and WXCC_REQUIRE_FIXTURES is set",
+            path.display()
+        );
         eprintln!(
             "note: {} not found; upstream spec tests skipped",
             path.display()

@@ -1,16 +1,21 @@
-//! `POST /search`: GraphQL over the seeded data set.
+//! `POST /search`: GraphQL over the seeded data set, with the schema Cisco's Search material
+//! documents (see `facts.tsv`).
 
 mod engine;
+mod exec;
+mod facts;
 mod filter;
 mod record;
-mod scalar;
 mod schema;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
 
 use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub(crate) use schema::{SearchData, SearchSchema, build};
+pub(crate) use schema::{SearchSchema, build};
 
 use crate::data::{Dataset, Task};
 
@@ -58,12 +63,12 @@ pub(crate) async fn run(
     if let Some(name) = request.operation_name {
         gql = gql.operation_name(name);
     }
-    gql = gql.data(SearchData { data, created, now });
+    gql = gql.data(exec::SearchData { data, created, now });
     let response = schema.execute(gql).await;
     if let Some((status, message)) = response.errors.iter().find_map(|e| {
         e.source
             .as_ref()
-            .and_then(|s| s.downcast_ref::<schema::HttpReject>())
+            .and_then(|s| s.downcast_ref::<exec::HttpReject>())
             .map(|r| (r.0, e.message.clone()))
     }) {
         return Outcome::Rejected(status, message);

@@ -157,8 +157,8 @@ pub mod task_leg {
 
     /// `taskId`
     pub const TASK_ID: Field = Field::known("taskId", FieldType::String);
-    /// `channelType`
-    pub const CHANNEL_TYPE: Field = Field::known("channelType", FieldType::Enum);
+    /// `channelType` (a string on task legs: Cisco's CLR dictionary types it `String`)
+    pub const CHANNEL_TYPE: Field = Field::known("channelType", FieldType::String);
     /// `queue.id`
     pub const QUEUE_ID: Field = Field::known("queue.id", FieldType::String);
 }
@@ -172,14 +172,13 @@ struct Envelope<R> {
     errors: Vec<wxcc_api::types::GraphQlError>,
 }
 
-/// `{tasks|agentSessions|taskLegs, pageInfo, intervalInfo}`.
+/// `{tasks|agentSessions|taskLegs, pageInfo}`.
 #[derive(Deserialize)]
 #[serde(bound = "R: DeserializeOwned", rename_all = "camelCase")]
 struct RootResult<R> {
     #[serde(alias = "tasks", alias = "agentSessions", alias = "taskLegs")]
     records: Option<Vec<R>>,
     page_info: Option<PageInfo>,
-    interval_info: Option<IntervalInfo>,
 }
 
 #[derive(Deserialize, Default)]
@@ -312,7 +311,9 @@ impl<R: DeserializeOwned + Send + 'static> Search<R> {
             records: result.records.unwrap_or_default(),
             has_next_page: page_info.has_next_page.unwrap_or(false),
             end_cursor: page_info.end_cursor.filter(|c| !c.is_empty()),
-            interval: result.interval_info,
+            // The interval the query asked for: only the legacy `task` root reports it back
+            // (`intervalInfo`), so it is not asked of the service.
+            interval: self.query.interval_info(),
         })
     }
 

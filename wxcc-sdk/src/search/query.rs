@@ -401,6 +401,18 @@ impl<R> Query<R> {
     }
 }
 
+impl<R> Query<R> {
+    /// The interval and time zone this query asks for, as a page reports them.
+    pub(crate) fn interval_info(&self) -> Option<super::records::IntervalInfo> {
+        self.interval
+            .as_ref()
+            .map(|(interval, tz)| super::records::IntervalInfo {
+                interval: Some(interval.name().to_owned()),
+                timezone: Some(tz.clone()),
+            })
+    }
+}
+
 impl Query<AggregateRow> {
     /// Buckets the aggregation by `interval` in `timezone` (IANA, such as `America/New_York`;
     /// the service's default is UTC).
@@ -440,6 +452,13 @@ impl<R> Query<R> {
             "Long!",
             Value::from(self.window.to.timestamp_millis()),
         );
+        if self.sort.is_some() && self.kind == Kind::AgentSession {
+            return Err(Error::InvalidRequest(
+                "agent sessions cannot be sorted (Cisco's ASR dictionary marks no field sortable); \
+                 they come in session-id order"
+                    .into(),
+            ));
+        }
         let mut args = String::from("from: $from, to: $to");
         if let Some(comparator) = self.comparator {
             if self.kind == Kind::AgentSession {
@@ -514,9 +533,6 @@ impl<R> Query<R> {
             self.kind.root(),
             self.kind.records(),
         );
-        if self.interval.is_some() {
-            text.push_str(" intervalInfo { interval timezone }");
-        }
         text.push_str(" } }");
         Ok((text, vars.into_values()))
     }

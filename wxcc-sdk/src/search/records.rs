@@ -205,8 +205,8 @@ pub struct TaskLeg {
     pub ended_time: Option<i64>,
     /// The queue of the leg.
     pub queue: Option<Named>,
-    /// The agent of the leg.
-    pub agent: Option<Named>,
+    /// The agent who owned the leg (`owner` in Cisco's CLR dictionary).
+    pub owner: Option<Named>,
 }
 
 /// One row of an aggregation query: the group-by fields and the aggregated values.
@@ -244,7 +244,7 @@ pub struct AggregateValue {
     pub value: Option<f64>,
 }
 
-/// The interval settings a response reports.
+/// The interval and time zone an aggregation query ran with.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[non_exhaustive]
 pub struct IntervalInfo {
