@@ -578,12 +578,13 @@ impl Dataset {
             tasks.push(task);
         }
         // The well-known repeat caller: many inbound calls over the months, handled by
-        // different agents; the latest one (a day ago) by the well-known agent.
+        // different agents; the latest one, minutes ago, by the well-known agent (so a
+        // one-day look-back, as Cisco's last-agent flows use, finds it).
         let mut plan = root.fork(5);
         let repeat_caller_agent = plan.index(agents.len());
         for n in 0..REPEAT_CALLS {
             let created = if n + 1 == REPEAT_CALLS {
-                anchor - DAY - 2 * HOUR - plan.between(0, 50) * MINUTE
+                anchor - 40 * MINUTE - plan.between(0, 15) * MINUTE
             } else {
                 let day = 2 + (n as i64 * (HISTORY_DAYS - 4)) / REPEAT_CALLS as i64;
                 anchor - day * DAY + plan.between(14, 21) * HOUR + plan.between(0, 59) * MINUTE
@@ -1093,6 +1094,15 @@ mod tests {
         assert_eq!(calls.len(), REPEAT_CALLS);
         let last = calls.last().map(|t| t.agent);
         assert_eq!(last, Some(Some(data.repeat_caller_agent as u8)));
+        // Minutes old and over, for every seed: a one-day look-back finds it.
+        for seed in 0..50 {
+            let data = Dataset::generate(seed, 1_780_000_000_000);
+            let last = data.tasks.iter().rfind(|t| t.customer == 0);
+            let last = last.unwrap_or_else(|| panic!("seed {seed}"));
+            assert!(last.ended.is_some(), "seed {seed}: the last call has ended");
+            assert!(data.anchor - last.created < DAY, "seed {seed}");
+            assert!(last.agent.is_some(), "seed {seed}");
+        }
         let agents: std::collections::HashSet<_> = calls.iter().map(|t| t.agent).collect();
         assert!(agents.len() > 5, "handled by different agents");
         assert!(

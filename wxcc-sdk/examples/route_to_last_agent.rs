@@ -50,9 +50,10 @@ async fn main() -> Result<(), BoxError> {
         }
     };
 
-    let lookback = TimeDelta::days(90);
+    // One day back, as Cisco's last-agent-routing flows look (now minus a day).
+    let lookback = TimeDelta::days(1);
     println!(
-        "Looking up the last agent of {ani} over the last {} days...",
+        "Looking up the last agent of {ani} over the last {} day(s)...",
         lookback.num_days()
     );
     match client.last_agent_for_caller(&ani, lookback).await? {

@@ -6,7 +6,8 @@
 //! - [`search`]: typed Search queries (`taskDetails`, `agentSession`, `taskLegDetails`) with a
 //!   filter DSL whose values always travel as GraphQL variables, window checks before sending,
 //!   aggregations with intervals, and pagination as a stream.
-//! - [`Client::last_agent_for_caller`]: the agent a caller last spoke to.
+//! - [`Client::last_agent_for_caller`] and [`Client::last_agent`]: the agent a caller last
+//!   spoke to, as Cisco's last-agent-routing blueprint finds it.
 //! - Typed helpers for tasks, estimated wait time, statistics, captures, scheduled callbacks,
 //!   webhook subscriptions, and webhook delivery verification ([`webhooks`]).
 //! - [`Client::api`]: the generated client for every other operation, signed the same way.
@@ -44,7 +45,7 @@ pub mod webhooks;
 pub use captures::RecordingUrl;
 pub use client::{Client, ClientBuilder, Timeouts};
 pub use error::{ApiError, Error, ErrorShape, Result};
-pub use last_agent::{LastAgent, ani_candidates};
+pub use last_agent::{CallerId, LastAgent, LastAgentLookup, ani_candidates};
 pub use region::{Region, UnknownRegion};
 pub use statistics::StatisticsInterval;
 pub use tasks::NewTask;

@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use futures_util::StreamExt;
 use wxcc_auth::{AccessLevel, Connector, RetryPolicy};
 use wxcc_sandbox::Sandbox;
+use wxcc_sdk::LastAgentLookup;
 use wxcc_sdk::search::{ChannelType, Query, Window, task};
 use wxcc_sdk::{Client, Timeouts};
 
@@ -86,6 +87,40 @@ async fn the_seeded_repeat_caller_is_routed_to_their_last_agent() {
         .unwrap()
         .unwrap();
     assert_eq!(again.agent_id, known.last_agent_id);
+
+    // A one-day look-back, as Cisco's last-agent flows use, finds the same agent; so does a
+    // SIP URI of the number; a condition no call meets finds none; a withheld caller none.
+    let day = client
+        .last_agent(&LastAgentLookup::new(
+            known.repeat_caller_ani.as_str(),
+            TimeDelta::days(1),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(day.agent_id, known.last_agent_id);
+    let sip = format!("sip:{}@pbx.example.com;user=phone", known.repeat_caller_ani);
+    let by_sip = client
+        .last_agent(&LastAgentLookup::new(sip, TimeDelta::days(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_sip.map(|l| l.agent_id),
+        Some(known.last_agent_id.clone())
+    );
+    let other_line = LastAgentLookup::new(known.repeat_caller_ani.as_str(), TimeDelta::days(1))
+        .line_of_business("Global_Language", "xx-XX");
+    assert_eq!(client.last_agent(&other_line).await.unwrap(), None);
+    let unhappy = LastAgentLookup::new(known.repeat_caller_ani.as_str(), TimeDelta::days(1))
+        .min_score("CSATWeight", 2.0);
+    assert_eq!(client.last_agent(&unhappy).await.unwrap(), None);
+    assert_eq!(
+        client
+            .last_agent_for_caller("anonymous", TimeDelta::days(1))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]

@@ -179,12 +179,13 @@ async fn an_invalid_window_is_refused_before_sending() {
         .await;
     let client = common::client(&server);
     let error = client
-        .search(Query::task_details(Window::last(TimeDelta::days(400))))
+        .search(Query::task_details(Window::last(TimeDelta::days(420))))
         .first_page()
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
-    assert!(error.to_string().contains("365 days"));
+    // Cisco's Search guide: a window spans at most 13 months.
+    assert!(error.to_string().contains("13 months"));
     any.assert_calls_async(0).await;
 }
 
@@ -227,6 +228,8 @@ async fn the_last_agent_is_the_newest_handled_inbound_call_from_that_number() {
         text.contains("createdTime(sort: desc)") && text.contains("direction: {equals:"),
         "{text}"
     );
+    // "Had an agent" is decided by the service, as Cisco's blueprint asks it.
+    assert!(text.contains("{owner: {id: {notequals: null}}}"), "{text}");
     let values: Vec<&Value> = body["variables"].as_object().unwrap().values().collect();
     for form in ["+14085550123", "14085550123", "4085550123"] {
         assert!(values.contains(&&json!(form)), "{form} searched");
@@ -236,7 +239,7 @@ async fn the_last_agent_is_the_newest_handled_inbound_call_from_that_number() {
 #[tokio::test]
 async fn a_caller_with_no_handled_call_has_no_last_agent() {
     let server = MockServer::start_async().await;
-    server
+    let mock = server
         .mock_async(|when, then| {
             when.path("/search");
             then.status(200)
@@ -251,10 +254,23 @@ async fn a_caller_with_no_handled_call_has_no_last_agent() {
             .unwrap()
             .is_none()
     );
+    // A withheld caller has no number to look up: no agent, and nothing is sent for it.
+    let before = mock.calls_async().await;
+    for withheld in ["anonymous", "sip:anonymous@anonymous.invalid", "", "4711"] {
+        assert_eq!(
+            client
+                .last_agent_for_caller(withheld, TimeDelta::days(7))
+                .await
+                .unwrap(),
+            None,
+            "{withheld:?}"
+        );
+    }
     assert!(matches!(
         client
-            .last_agent_for_caller("anonymous", TimeDelta::days(7))
+            .last_agent_for_caller("call me maybe", TimeDelta::days(7))
             .await,
         Err(Error::InvalidRequest(_))
     ));
+    assert_eq!(mock.calls_async().await, before);
 }

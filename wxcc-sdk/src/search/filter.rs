@@ -278,14 +278,35 @@ pub enum Filter {
     And(Vec<Filter>),
     /// Any of these.
     Or(Vec<Filter>),
-    /// A global (flow) variable with this name equal to this value.
+    /// A global (flow) variable with this name whose value compares with `value`.
     GlobalVariable {
         /// Its type.
         kind: GlobalVariableType,
         /// Its name.
         name: String,
-        /// The value it must equal.
+        /// How the value compares (`equals` for [`Filter::global_variable`]).
+        op: Op,
+        /// The value it is compared with.
         value: FilterValue,
+    },
+    /// Several conditions that hold for the same nested object or list element at `path`
+    /// (a skill's name and level together: `{agentSkills: {name: ..., intVal: ...}}`). The
+    /// fields of the inner comparisons are relative to `path`.
+    Same {
+        /// The object or list (`agentSkills`, `channelInfo`, `activities.nodes`).
+        path: Cow<'static, str>,
+        /// Comparisons on its fields.
+        conditions: Vec<Filter>,
+    },
+    /// Object-level `equals` / `notequals` (`owner: {notequals: {id: null}}`, as Cisco's
+    /// samples write it): every given field of the object equals its value, or not.
+    Object {
+        /// The object (`owner`, `callbackData`).
+        path: Cow<'static, str>,
+        /// `equals` or `notequals`.
+        negated: bool,
+        /// Field names and values, with their types.
+        fields: Vec<(Field, FilterValue)>,
     },
 }
 
@@ -306,10 +327,66 @@ impl Filter {
         name: impl Into<String>,
         value: impl Into<FilterValue>,
     ) -> Filter {
+        Self::global_variable_cmp(kind, name, Op::Equals, value)
+    }
+
+    /// A global variable of `kind` named `name` whose value compares with `value` by `op`
+    /// (a CSAT score `gte` 4).
+    ///
+    /// ```
+    /// use wxcc_sdk::search::{Filter, GlobalVariableType, Op};
+    ///
+    /// let satisfied = Filter::global_variable_cmp(GlobalVariableType::Double, "CSAT", Op::Gte, 4.0);
+    /// # let _ = satisfied;
+    /// ```
+    pub fn global_variable_cmp(
+        kind: GlobalVariableType,
+        name: impl Into<String>,
+        op: Op,
+        value: impl Into<FilterValue>,
+    ) -> Filter {
         Filter::GlobalVariable {
             kind,
             name: name.into(),
+            op,
             value: value.into(),
+        }
+    }
+
+    /// Conditions that hold for the same object or list element at `path`; the inner
+    /// comparisons name fields relative to it.
+    ///
+    /// ```
+    /// use wxcc_sdk::search::{Field, FieldType, Filter};
+    ///
+    /// // Agents with Python at level 9 or more (not Python at any level and anything at 9).
+    /// let python = Filter::same("agentSkills", [
+    ///     Field::new("name", FieldType::String).equals("Python"),
+    ///     Field::new("intVal", FieldType::Int).gte(9),
+    /// ]);
+    /// # let _ = python;
+    /// ```
+    pub fn same(
+        path: impl Into<Cow<'static, str>>,
+        conditions: impl IntoIterator<Item = Filter>,
+    ) -> Filter {
+        Filter::Same {
+            path: path.into(),
+            conditions: conditions.into_iter().collect(),
+        }
+    }
+
+    /// Object-level comparison: `owner: {notequals: {id: null}}` is
+    /// `Filter::object("owner", true, [(Field::new("id", FieldType::String), FilterValue::Null)])`.
+    pub fn object(
+        path: impl Into<Cow<'static, str>>,
+        negated: bool,
+        fields: impl IntoIterator<Item = (Field, FilterValue)>,
+    ) -> Filter {
+        Filter::Object {
+            path: path.into(),
+            negated,
+            fields: fields.into_iter().collect(),
         }
     }
 
@@ -358,7 +435,18 @@ impl Filter {
                 out.push_str("]}");
                 Ok(())
             }
-            Filter::GlobalVariable { kind, name, value } => {
+            Filter::GlobalVariable {
+                kind,
+                name,
+                op,
+                value,
+            } => {
+                if !kind.value_type().allows(*op) {
+                    return Err(Error::InvalidRequest(format!(
+                        "a {kind:?} global variable cannot be compared with `{}`",
+                        op.name()
+                    )));
+                }
                 let _ = write!(out, "{{{}: {{name: {{equals: ", kind.root());
                 render_value(
                     FieldType::String,
@@ -367,12 +455,165 @@ impl Filter {
                     out,
                     "name",
                 )?;
-                out.push_str("}, value: {equals: ");
+                let _ = write!(out, "}}, value: {{{}: ", op.name());
                 render_value(kind.value_type(), value, vars, out, name)?;
                 out.push_str("}}}");
                 Ok(())
             }
+            Filter::Same { path, conditions } => {
+                let mut tree = Tree::default();
+                for condition in conditions {
+                    let Filter::Compare { field, op, value } = condition else {
+                        return Err(Error::InvalidRequest(format!(
+                            "the conditions on `{path}` must be field comparisons"
+                        )));
+                    };
+                    if !field.ty.allows(*op) {
+                        return Err(Error::InvalidRequest(format!(
+                            "`{}` cannot be compared with `{}`",
+                            field.path,
+                            op.name()
+                        )));
+                    }
+                    let mut rendered = String::new();
+                    let _ = write!(rendered, "{}: ", op.name());
+                    render_value(field.ty, value, vars, &mut rendered, &field.path)?;
+                    tree.insert(&field.path, rendered)?;
+                }
+                if tree.0.is_empty() {
+                    return Err(Error::InvalidRequest(format!(
+                        "`{path}` needs at least one condition"
+                    )));
+                }
+                let mut wrapped = Tree::default();
+                wrapped.nest(path, tree)?;
+                wrapped.write(out);
+                Ok(())
+            }
+            Filter::Object {
+                path,
+                negated,
+                fields,
+            } => {
+                if fields.is_empty() {
+                    return Err(Error::InvalidRequest(format!(
+                        "an object comparison on `{path}` needs at least one field"
+                    )));
+                }
+                let mut literal = String::from("{");
+                for (i, (field, value)) in fields.iter().enumerate() {
+                    check_name(&field.path, "field name")?;
+                    if i > 0 {
+                        literal.push_str(", ");
+                    }
+                    let _ = write!(literal, "{}: ", field.path);
+                    render_value(field.ty, value, vars, &mut literal, &field.path)?;
+                }
+                literal.push('}');
+                let key = if *negated { "notequals" } else { "equals" };
+                let mut tree = Tree::default();
+                tree.insert_raw(path, format!("{key}: {literal}"))?;
+                tree.write(out);
+                Ok(())
+            }
         }
+    }
+}
+
+/// Nested input fields merged by path, so several conditions on one object render as one
+/// object (GraphQL input objects cannot repeat a field).
+#[derive(Default)]
+struct Tree(Vec<(String, Node)>);
+
+enum Node {
+    Branch(Tree),
+    /// `op: value` pairs of one field, comma-joined.
+    Leaf(Vec<String>),
+}
+
+impl Tree {
+    fn branch(&mut self, segment: &str) -> Result<&mut Tree> {
+        check_name(segment, "field name")?;
+        let index = match self.0.iter().position(|(name, _)| name == segment) {
+            Some(i) => i,
+            None => {
+                self.0
+                    .push((segment.to_owned(), Node::Branch(Tree::default())));
+                self.0.len() - 1
+            }
+        };
+        match &mut self.0[index].1 {
+            Node::Branch(tree) => Ok(tree),
+            Node::Leaf(_) => Err(Error::InvalidRequest(format!(
+                "`{segment}` is compared as a value and used as an object"
+            ))),
+        }
+    }
+
+    /// Adds `op: value` at a dotted path.
+    fn insert(&mut self, path: &str, op_value: String) -> Result<()> {
+        let (parents, leaf) = path.rsplit_once('.').map_or(("", path), |(p, l)| (p, l));
+        let mut tree = self;
+        for segment in parents.split('.').filter(|s| !s.is_empty()) {
+            tree = tree.branch(segment)?;
+        }
+        check_name(leaf, "field name")?;
+        match tree.0.iter_mut().find(|(name, _)| name == leaf) {
+            Some((_, Node::Leaf(ops))) => ops.push(op_value),
+            Some((_, Node::Branch(_))) => {
+                return Err(Error::InvalidRequest(format!(
+                    "`{leaf}` is used as an object and compared as a value"
+                )));
+            }
+            None => tree.0.push((leaf.to_owned(), Node::Leaf(vec![op_value]))),
+        }
+        Ok(())
+    }
+
+    /// Adds raw `key: value` text inside the object at a dotted path.
+    fn insert_raw(&mut self, path: &str, text: String) -> Result<()> {
+        let mut tree = self;
+        let mut segments = path.split('.').peekable();
+        while let Some(segment) = segments.next() {
+            if segments.peek().is_none() {
+                check_name(segment, "field name")?;
+                tree.0.push((segment.to_owned(), Node::Leaf(vec![text])));
+                return Ok(());
+            }
+            tree = tree.branch(segment)?;
+        }
+        Ok(())
+    }
+
+    /// Puts `inner` at a dotted path.
+    fn nest(&mut self, path: &str, inner: Tree) -> Result<()> {
+        let (parents, last) = path.rsplit_once('.').map_or(("", path), |(p, l)| (p, l));
+        let mut tree = self;
+        for segment in parents.split('.').filter(|s| !s.is_empty()) {
+            tree = tree.branch(segment)?;
+        }
+        check_name(last, "field name")?;
+        tree.0.push((last.to_owned(), Node::Branch(inner)));
+        Ok(())
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        for (i, (name, node)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{name}: ");
+            match node {
+                Node::Branch(tree) => tree.write(out),
+                Node::Leaf(ops) => {
+                    out.push('{');
+                    out.push_str(&ops.join(", "));
+                    out.push('}');
+                }
+            }
+        }
+        out.push('}');
     }
 }
 

@@ -39,7 +39,7 @@ pub use records::{
     AgentRef, AgentSession, AggregateRow, AggregateValue, CallbackData, Customer, IntervalInfo,
     Named, Page, QueueRef, Task, TaskLeg,
 };
-pub use window::{MAX_AGE_MONTHS, MAX_SPAN, Window};
+pub use window::{MAX_AGE_MONTHS, MAX_SPAN, MAX_SPAN_MONTHS, Window};
 
 use crate::Client;
 use std::collections::HashMap;

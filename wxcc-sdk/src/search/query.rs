@@ -672,8 +672,17 @@ mod tests {
 
     #[test]
     fn windows_beyond_the_limits_are_refused() {
-        let long = Window::new(now() - TimeDelta::days(366), now());
+        // Cisco's guide: at most 13 months (366 days is within them).
+        let long = Window::new(now() - TimeDelta::days(400), now());
         assert!(Query::task_details(long).render_at(None, now()).is_err());
+        let year = Window::new(now() - TimeDelta::days(366), now());
+        assert!(Query::task_details(year).render_at(None, now()).is_ok());
+        // No panic on the largest spans.
+        assert!(
+            Query::task_details(Window::last(TimeDelta::MAX))
+                .render_at(None, now())
+                .is_err()
+        );
         let old = Window::new(now() - TimeDelta::days(1200), now() - TimeDelta::days(1190));
         assert!(Query::task_details(old).render_at(None, now()).is_err());
         let backwards = Window::new(now(), now() - TimeDelta::hours(1));

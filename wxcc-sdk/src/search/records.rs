@@ -135,6 +135,8 @@ pub struct Task {
     pub wrapup_duration: Option<i64>,
     /// The last agent.
     pub last_agent: Option<AgentRef>,
+    /// The task's owner (its agent), as Cisco's samples and blueprints select it.
+    pub owner: Option<Named>,
     /// The last queue.
     pub last_queue: Option<QueueRef>,
     /// The last team.

@@ -4,8 +4,12 @@ use chrono::{DateTime, Months, TimeDelta, Utc};
 
 use crate::error::{Error, Result};
 
-/// The longest window one query may cover (the service's documented limit).
-pub const MAX_SPAN: TimeDelta = TimeDelta::days(365);
+/// How many months one query may cover (Cisco's Search guide: a window spans at most 13
+/// months).
+pub const MAX_SPAN_MONTHS: u32 = 13;
+/// The longest window any query may cover: 13 months of 31 days. A window is checked against
+/// the calendar months after its start ([`Window::validate`]); this bound is for sizing.
+pub const MAX_SPAN: TimeDelta = TimeDelta::days(403);
 /// How far back a window may start, in months.
 pub const MAX_AGE_MONTHS: u32 = 36;
 
@@ -17,7 +21,7 @@ pub const MAX_AGE_MONTHS: u32 = 36;
 ///
 /// let today = Window::last(TimeDelta::days(1));
 /// assert!(today.validate(Utc::now()).is_ok());
-/// let too_long = Window::last(TimeDelta::days(400));
+/// let too_long = Window::last(TimeDelta::days(420));
 /// assert!(too_long.validate(Utc::now()).is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,11 +38,14 @@ impl Window {
         Self { from, to }
     }
 
-    /// The last `span` up to now.
+    /// The last `span` up to now. A span reaching before the earliest representable time
+    /// starts there (and fails [`Window::validate`]); it never panics.
     pub fn last(span: TimeDelta) -> Self {
         let to = Utc::now();
         Self {
-            from: to - span,
+            from: to
+                .checked_sub_signed(span)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
             to,
         }
     }
@@ -48,8 +55,8 @@ impl Window {
         self.to - self.from
     }
 
-    /// Checks the service's limits: `from` before `to`, at most 365 days long, starting at most
-    /// 36 months before `now`. (A `to` in the future is allowed; the service reads it as now.)
+    /// Checks the service's limits: `from` before `to`, at most 13 months long, starting at
+    /// most 36 months before `now`. (A `to` in the future is allowed; the service reads it as now.)
     ///
     /// # Errors
     ///
@@ -61,9 +68,13 @@ impl Window {
                 self.from, self.to
             )));
         }
-        if self.span() > MAX_SPAN {
+        let latest = self
+            .from
+            .checked_add_months(Months::new(MAX_SPAN_MONTHS))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        if self.to > latest {
             return Err(Error::InvalidRequest(format!(
-                "the search window is {} days long; Search allows at most 365 days per query, so split it",
+                "the search window is {} days long; Search allows at most {MAX_SPAN_MONTHS} months per query, so split it",
                 self.span().num_days()
             )));
         }
