@@ -224,6 +224,9 @@ impl Field {
     }
 }
 
+/// How deeply `and`/`or` may nest: far beyond any real query, and far from the stack's end.
+pub const MAX_FILTER_DEPTH: usize = 32;
+
 /// Which typed global variables a filter compares (`stringGlobalVariables`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GlobalVariableType {
@@ -240,7 +243,7 @@ pub enum GlobalVariableType {
 }
 
 impl GlobalVariableType {
-    fn root(self) -> &'static str {
+    pub(crate) fn root(self) -> &'static str {
         match self {
             GlobalVariableType::String => "stringGlobalVariables",
             GlobalVariableType::Integer => "integerGlobalVariables",
@@ -392,6 +395,15 @@ impl Filter {
 
     /// Writes the filter as a GraphQL input value, adding its values to `vars`.
     pub(crate) fn render(&self, vars: &mut Variables, out: &mut String) -> Result<()> {
+        self.render_nested(vars, out, 0)
+    }
+
+    fn render_nested(&self, vars: &mut Variables, out: &mut String, depth: usize) -> Result<()> {
+        if depth > MAX_FILTER_DEPTH {
+            return Err(Error::InvalidRequest(format!(
+                "filters may nest `and`/`or` at most {MAX_FILTER_DEPTH} levels deep"
+            )));
+        }
         match self {
             Filter::Compare { field, op, value } => {
                 let ty = field.ty;
@@ -430,7 +442,7 @@ impl Filter {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    filter.render(vars, out)?;
+                    filter.render_nested(vars, out, depth + 1)?;
                 }
                 out.push_str("]}");
                 Ok(())
@@ -636,6 +648,13 @@ fn render_value(
         }
         (FieldType::Enum, FilterValue::Enum(name) | FilterValue::String(name)) => {
             check_name(name, "enum value")?;
+            // GraphQL reads these names as literals, not enum values: `equals: null` would
+            // change the filter's meaning.
+            if matches!(name.as_str(), "null" | "true" | "false") {
+                return Err(Error::InvalidRequest(format!(
+                    "`{name}` cannot be an enum value (GraphQL reads it as a literal)"
+                )));
+            }
             out.push_str(name);
             return Ok(());
         }
@@ -752,6 +771,63 @@ mod tests {
     }
 
     #[test]
+    fn deep_filters_are_refused_without_overflowing_the_stack() {
+        let mut filter = Field::known("origin", FieldType::String).equals("x");
+        for _ in 0..10_000 {
+            filter = Filter::and([filter]);
+        }
+        let mut vars = Variables::default();
+        let mut out = String::new();
+        let result = filter.render(&mut vars, &mut out);
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "{result:?}"
+        );
+        // Dropping it must not overflow either: unwind it level by level.
+        let mut current = filter;
+        while let Filter::And(mut inner) = current {
+            match inner.pop() {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+    }
+
+    #[test]
+    fn conditions_on_one_element_merge_into_one_object() {
+        let (text, values) = render(&Filter::same(
+            "agentSkills",
+            [
+                Field::new("name", FieldType::String).equals("Python"),
+                Field::new("intVal", FieldType::Int).gte(9),
+                Field::new("intVal", FieldType::Int).lte(10),
+            ],
+        ));
+        assert_eq!(
+            text,
+            "{agentSkills: {name: {equals: $v0}, intVal: {gte: $v1, lte: $v2}}}"
+        );
+        assert_eq!(values["v0"], "Python");
+        let (text, _) = render(&Filter::object(
+            "owner",
+            true,
+            [(Field::new("id", FieldType::String), FilterValue::Null)],
+        ));
+        assert_eq!(text, "{owner: {notequals: {id: null}}}");
+        let (text, values) = render(&Filter::global_variable_cmp(
+            GlobalVariableType::Double,
+            "CSAT",
+            Op::Gte,
+            4.0,
+        ));
+        assert_eq!(
+            text,
+            "{doubleGlobalVariables: {name: {equals: $v0}, value: {gte: $v1}}}"
+        );
+        assert_eq!(values["v1"], 4.0);
+    }
+
+    #[test]
     fn global_variables_compare_name_and_value() {
         let (text, values) = render(&Filter::global_variable(
             GlobalVariableType::String,
@@ -775,7 +851,11 @@ mod tests {
             Field::known("origin", FieldType::String).gt(1i64),
             Field::new("bad name", FieldType::String).equals("x"),
             Field::known("channelType", FieldType::Enum).equals("tele phony"),
+            Field::known("channelType", FieldType::Enum).equals(FilterValue::Enum("null".into())),
+            Field::known("channelType", FieldType::Enum).equals(FilterValue::Enum("true".into())),
             Filter::and([]),
+            Filter::same("agentSkills", [Filter::and([])]),
+            Filter::object("owner", true, []),
         ];
         for filter in cases {
             assert!(

@@ -33,7 +33,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-pub use filter::{Field, FieldType, Filter, FilterValue, GlobalVariableType, Op};
+pub use filter::{Field, FieldType, Filter, FilterValue, GlobalVariableType, MAX_FILTER_DEPTH, Op};
 pub use query::{Aggregation, AggregationType, Interval, Query, SortOrder, TimeComparator};
 pub use records::{
     AgentRef, AgentSession, AggregateRow, AggregateValue, CallbackData, Customer, IntervalInfo,

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value};
 
-use super::filter::{Filter, Variables, check_name};
+use super::filter::{Filter, GlobalVariableType, Variables, check_name};
 use super::records::{AgentSession, AggregateRow, Task, TaskLeg};
 use super::window::Window;
 use crate::error::{Error, Result};
@@ -148,6 +148,9 @@ pub struct Aggregation {
     field: String,
     name: String,
     filter: Option<Filter>,
+    ext_filter: Option<Filter>,
+    /// The global variable an aggregation of `...GlobalVariables.value` reads.
+    predicate: Option<(GlobalVariableType, String)>,
 }
 
 impl Aggregation {
@@ -158,7 +161,36 @@ impl Aggregation {
             field: field.into(),
             name: name.into(),
             filter: None,
+            ext_filter: None,
+            predicate: None,
         }
+    }
+
+    /// `kind` over the values of the global variable `variable` (a `predicate` names it, as
+    /// Cisco's guide shows), reported as `name`.
+    ///
+    /// ```
+    /// use wxcc_sdk::search::{Aggregation, AggregationType, GlobalVariableType};
+    ///
+    /// let total = Aggregation::global(AggregationType::Sum, GlobalVariableType::Integer, "GV2", "Sum of GV2");
+    /// # let _ = total;
+    /// ```
+    pub fn global(
+        kind: AggregationType,
+        variable_type: GlobalVariableType,
+        variable: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        let mut aggregation = Self::new(kind, format!("{}.value", variable_type.root()), name);
+        aggregation.predicate = Some((variable_type, variable.into()));
+        aggregation
+    }
+
+    /// Restricts the aggregation to records whose activities match `filter` (`extFilter`).
+    #[must_use]
+    pub fn ext_filter(mut self, filter: Filter) -> Self {
+        self.ext_filter = Some(filter);
+        self
     }
 
     /// A count of records, reported as `name`.
@@ -245,7 +277,12 @@ pub struct Query<R> {
     filter: Option<Filter>,
     ext_filter: Option<Filter>,
     fields: Vec<String>,
-    sort: Option<SortOrder>,
+    /// Global variables read by name, with the alias each comes back under.
+    globals: Vec<(GlobalVariableType, String, String)>,
+    /// The field raw records are ordered by, and how.
+    sort: Option<(String, SortOrder)>,
+    /// How many activities per record, and after which activity cursor.
+    activities: Option<(u8, Option<String>)>,
     aggregations: Vec<Aggregation>,
     interval: Option<(Interval, String)>,
     record: PhantomData<fn() -> R>,
@@ -270,6 +307,14 @@ impl Query<AgentSession> {
     pub fn agent_sessions(window: Window) -> Self {
         Self::new(Kind::AgentSession, window)
     }
+
+    /// A filter on the sessions' agent activities (`extFilter`, AAR records), such as
+    /// `channelInfo.activities.nodes.state` equal to `connected`.
+    #[must_use]
+    pub fn ext_filter(mut self, filter: Filter) -> Self {
+        self.ext_filter = Some(filter);
+        self
+    }
 }
 
 impl Query<TaskLeg> {
@@ -292,7 +337,9 @@ impl<R> Query<R> {
                 .iter()
                 .map(|f| (*f).to_owned())
                 .collect(),
+            globals: Vec::new(),
             sort: None,
+            activities: None,
             aggregations: Vec::new(),
             interval: None,
             record: PhantomData,
@@ -361,7 +408,9 @@ impl<R> Query<R> {
             filter: self.filter,
             ext_filter: self.ext_filter,
             fields: self.fields,
+            globals: self.globals,
             sort: self.sort,
+            activities: self.activities,
             aggregations: self.aggregations,
             interval: self.interval,
             record: PhantomData,
@@ -370,8 +419,63 @@ impl<R> Query<R> {
 
     /// Orders raw records by `createdTime`.
     #[must_use]
-    pub fn sort(mut self, order: SortOrder) -> Self {
-        self.sort = Some(order);
+    pub fn sort(self, order: SortOrder) -> Self {
+        self.sort_by("createdTime", order)
+    }
+
+    /// Orders raw records by any sortable field, nested ones too (`lastQueue.name`); the field
+    /// is selected if it is not already. Cisco's dictionaries say which fields sort (task and
+    /// task-leg fields mostly do; agent-session fields do not).
+    #[must_use]
+    pub fn sort_by(mut self, field: impl Into<String>, order: SortOrder) -> Self {
+        let field = field.into();
+        if !self.fields.contains(&field) {
+            self.fields.push(field.clone());
+        }
+        self.sort = Some((field, order));
+        self
+    }
+
+    /// Pages the activities of each record (`activities(first:, after:)`): `first` of them (1
+    /// to 100; the service's default is 25) after the `endCursor` of a record's previous
+    /// activity page. Cisco recommends filtering to one record when paging its activities.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] for `first` outside 1 to 100.
+    pub fn activities_page(mut self, first: u8, after: Option<&str>) -> Result<Self> {
+        if !(1..=100).contains(&first) {
+            return Err(Error::InvalidRequest(format!(
+                "an activity page holds 1 to 100 activities, not {first}"
+            )));
+        }
+        self.activities = Some((first, after.map(str::to_owned)));
+        Ok(self)
+    }
+
+    /// Reads a global variable by name, under `alias` in each record (several variables of
+    /// one type need different aliases). In an aggregation the variable's value is grouped by,
+    /// as Cisco's guide describes. Decode it with [`Query::records_as`] or from
+    /// [`AggregateRow::group`](super::AggregateRow::group).
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use wxcc_sdk::search::{GlobalVariableType, Query, Window};
+    ///
+    /// let query = Query::task_details(Window::last(TimeDelta::days(1)))
+    ///     .global_variable(GlobalVariableType::String, "Global_Language", "language")
+    ///     .global_variable(GlobalVariableType::String, "Location", "location");
+    /// let (text, _) = query.render(None).unwrap();
+    /// assert!(text.contains("language: stringGlobalVariables(name: $v0) { name value }"));
+    /// ```
+    #[must_use]
+    pub fn global_variable(
+        mut self,
+        kind: GlobalVariableType,
+        name: impl Into<String>,
+        alias: impl Into<String>,
+    ) -> Self {
+        self.globals.push((kind, name.into(), alias.into()));
         self
     }
 
@@ -393,7 +497,9 @@ impl<R> Query<R> {
             filter: self.filter,
             ext_filter: self.ext_filter,
             fields: group_by.into_iter().map(Into::into).collect(),
+            globals: self.globals,
             sort: None,
+            activities: None,
             aggregations: aggregations.into_iter().collect(),
             interval: self.interval,
             record: PhantomData,
@@ -497,6 +603,23 @@ impl<R> Query<R> {
                     args.push_str(", filter: ");
                     filter.render(&mut vars, &mut args)?;
                 }
+                if let Some(filter) = &aggregation.ext_filter {
+                    if self.kind == Kind::TaskLegDetails {
+                        return Err(Error::InvalidRequest(
+                            "task legs have no extFilter (Cisco's guide)".into(),
+                        ));
+                    }
+                    args.push_str(", extFilter: ");
+                    filter.render(&mut vars, &mut args)?;
+                }
+                if let Some((kind, variable)) = &aggregation.predicate {
+                    let name = vars.add("String!", Value::String(variable.clone()));
+                    let _ = write!(
+                        args,
+                        ", predicate: {{{}: {{name: {{equals: ${name}}}}}}}",
+                        kind.root()
+                    );
+                }
                 args.push('}');
             }
             args.push(']');
@@ -521,7 +644,19 @@ impl<R> Query<R> {
             vars.declare("cursor", "String!", Value::String(cursor.to_owned()));
             args.push_str(", pagination: {cursor: $cursor}");
         }
-        let selection = self.selection()?;
+        let raw_activities = self.aggregations.is_empty()
+            && (self.ext_filter.is_some()
+                || self.fields.iter().any(|f| {
+                    f.starts_with("activities") || f.starts_with("channelInfo.activities")
+                }));
+        if raw_activities && self.window.span() > TimeDelta::days(30) {
+            return Err(Error::InvalidRequest(format!(
+                "raw activity records (activities, extFilter) can be fetched for windows of at most 30 days; \
+                 this window is {} days (aggregate instead, or split it)",
+                self.window.span().num_days()
+            )));
+        }
+        let selection = self.selection(&mut vars)?;
         let mut text = format!(
             "query {}{} {{ {}({args}) {{ {} {selection} pageInfo {{ hasNextPage endCursor }}",
             match self.kind {
@@ -538,7 +673,7 @@ impl<R> Query<R> {
     }
 
     /// `{ id lastAgent { id name } ... }` from the dotted paths.
-    fn selection(&self) -> Result<String> {
+    fn selection(&self, vars: &mut Variables) -> Result<String> {
         #[derive(Default)]
         struct Node(Vec<(String, Node)>);
         let mut root = Node::default();
@@ -557,6 +692,12 @@ impl<R> Query<R> {
             }
         }
         if !self.aggregations.is_empty() {
+            // The interval start is a grouped field: first unless the group-by list places it
+            // (the service's aggregation cursors name grouped fields in selection order).
+            if self.interval.is_some() && !root.0.iter().any(|(n, _)| n == "intervalStartTime") {
+                root.0
+                    .insert(0, ("intervalStartTime".into(), Node::default()));
+            }
             root.0.push((
                 "aggregation".into(),
                 Node(vec![
@@ -564,22 +705,46 @@ impl<R> Query<R> {
                     ("value".into(), Node::default()),
                 ]),
             ));
-            if self.interval.is_some() {
-                root.0.push(("intervalStartTime".into(), Node::default()));
-            }
         }
-        if root.0.is_empty() {
+        if root.0.is_empty() && self.globals.is_empty() {
             return Err(Error::InvalidRequest("select at least one field".into()));
         }
-        let sort = self.sort;
-        fn write(node: &Node, out: &mut String, sort: Option<SortOrder>, top: bool) {
-            out.push('{');
+        let sort = self.sort.as_ref().map(|(f, o)| (f.as_str(), *o));
+        let activities = match &self.activities {
+            Some((first, after)) => {
+                let mut args = format!("(first: {first}");
+                if let Some(after) = after {
+                    let name = vars.add("String!", Value::String(after.clone()));
+                    let _ = write!(args, ", after: ${name}");
+                }
+                args.push(')');
+                Some(args)
+            }
+            None => None,
+        };
+        let activities = activities.as_deref();
+        fn write(
+            node: &Node,
+            out: &mut String,
+            sort: Option<(&str, SortOrder)>,
+            activities: Option<&str>,
+            base: &str,
+        ) {
             for (name, child) in &node.0 {
+                let path = if base.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{base}.{name}")
+                };
                 out.push(' ');
                 out.push_str(name);
-                if top
-                    && name == "createdTime"
-                    && let Some(order) = sort
+                if name == "activities"
+                    && let Some(args) = activities
+                {
+                    out.push_str(args);
+                }
+                if let Some((field, order)) = sort
+                    && field == path
                 {
                     out.push_str(match order {
                         SortOrder::Ascending => "(sort: asc)",
@@ -587,19 +752,24 @@ impl<R> Query<R> {
                     });
                 }
                 if !child.0.is_empty() {
-                    out.push(' ');
-                    write(child, out, sort, false);
+                    out.push_str(" {");
+                    write(child, out, sort, activities, &path);
+                    out.push_str(" }");
                 }
             }
-            out.push_str(" }");
         }
-        let mut out = String::new();
-        write(&root, &mut out, sort, true);
-        if sort.is_some() && !self.fields.iter().any(|f| f == "createdTime") {
-            return Err(Error::InvalidRequest(
-                "sorting needs `createdTime` among the selected fields".into(),
-            ));
+        let mut out = String::from("{");
+        write(&root, &mut out, sort, activities, "");
+        for (kind, name, alias) in &self.globals {
+            check_name(alias, "alias")?;
+            let variable = vars.add("String!", Value::String(name.clone()));
+            let _ = write!(
+                out,
+                " {alias}: {}(name: ${variable}) {{ name value }}",
+                kind.root()
+            );
         }
+        out.push_str(" }");
         Ok(out)
     }
 }
@@ -656,8 +826,10 @@ mod tests {
             "{text}"
         );
         assert!(
+            // The interval start first, as Cisco's samples select it (cursors name the
+            // grouped fields in selection order).
             text.contains(
-                "tasks { lastQueue { id } aggregation { name value } intervalStartTime }"
+                "tasks { intervalStartTime lastQueue { id } aggregation { name value } }"
             ),
             "{text}"
         );
@@ -668,6 +840,43 @@ mod tests {
             .aggregate([Aggregation::count("n")], ["id"])
             .interval(Interval::Hourly, "UTC");
         assert!(refused.render_at(None, now()).is_err());
+    }
+
+    #[test]
+    fn raw_activity_queries_are_limited_to_thirty_days() {
+        let month = Window::new(now() - TimeDelta::days(31), now());
+        let activities = Query::task_details(month).fields(["id", "activities.nodes.eventName"]);
+        assert!(matches!(
+            activities.render_at(None, now()),
+            Err(Error::InvalidRequest(_))
+        ));
+        let state = crate::search::Field::new(
+            "channelInfo.activities.nodes.state",
+            crate::search::FieldType::String,
+        );
+        let ext = Query::agent_sessions(month).ext_filter(state.equals("idle"));
+        assert!(ext.render_at(None, now()).is_err());
+        // Aggregating activities over the same window is fine.
+        let aggregated = Query::task_details(month).aggregate(
+            [Aggregation::new(
+                AggregationType::Average,
+                "activities.nodes.duration",
+                "d",
+            )],
+            ["activities.nodes.queueId"],
+        );
+        assert!(aggregated.render_at(None, now()).is_ok());
+        let paged = Query::task_details(day())
+            .fields(["id", "activities.nodes.id"])
+            .activities_page(5, Some("1700"))
+            .unwrap();
+        let (text, vars) = paged.render_at(None, now()).unwrap();
+        assert!(
+            text.contains("activities(first: 5, after: $v0) { nodes { id } }"),
+            "{text}"
+        );
+        assert_eq!(vars["v0"], "1700");
+        assert!(Query::task_details(day()).activities_page(0, None).is_err());
     }
 
     #[test]
