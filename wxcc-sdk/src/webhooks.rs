@@ -444,7 +444,8 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
 }
 
 fn from_epoch(n: i64) -> Option<DateTime<Utc>> {
-    if n.abs() >= 100_000_000_000 {
+    // `unsigned_abs`: `i64::MIN.abs()` overflows (a panic in debug builds).
+    if n.unsigned_abs() >= 100_000_000_000 {
         Utc.timestamp_millis_opt(n).single()
     } else {
         Utc.timestamp_opt(n, 0).single()
