@@ -7,7 +7,10 @@ use wxcc_api::types::{
 };
 
 use crate::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The largest `pageSize` the service documents for scheduled callbacks.
+const MAX_PAGE_SIZE: u32 = 100;
 
 fn path(org: &str, id: Option<&str>) -> String {
     let org = encode(org);
@@ -57,17 +60,24 @@ impl Client {
         .await
     }
 
-    /// Lists scheduled callbacks, optionally for one number, one page at a time (0-based).
+    /// Lists scheduled callbacks, optionally for one number, one page at a time (0-based) of
+    /// 1 to 100 callbacks.
     ///
     /// # Errors
     ///
-    /// As [`Client::schedule_callback`].
+    /// [`Error::InvalidRequest`] for a page size outside 1 to 100 (nothing is sent); otherwise
+    /// as [`Client::schedule_callback`].
     pub async fn scheduled_callbacks(
         &self,
         callback_number: Option<&str>,
         page: u32,
         page_size: u32,
     ) -> Result<ScheduledCallbackListResponse> {
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(Error::InvalidRequest(format!(
+                "the page size must be 1 to {MAX_PAGE_SIZE}; got {page_size}"
+            )));
+        }
         let path = path(self.require_org_id()?, None);
         let mut params = vec![
             ("page", page.to_string()),

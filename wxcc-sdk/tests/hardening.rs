@@ -78,3 +78,116 @@ fn a_webhook_timestamp_of_i64_min_is_refused_not_a_panic() {
         "{result:?}"
     );
 }
+
+fn build_with_base(base: &str) -> wxcc_sdk::Result<wxcc_sdk::Client> {
+    wxcc_sdk::Client::builder()
+        .base_url(base)
+        .token_source(wxcc_auth::StaticToken::new("test", "token"))
+        .build()
+}
+
+#[test]
+fn a_base_url_with_userinfo_is_refused_and_its_password_never_shown() {
+    for base in [
+        "https://bot:hunter2@api.example.com",
+        "https://bot:hunter2@api.example.com/wxcc/",
+        "https://:hunter2@api.example.com",
+        "https://hunter2@api.example.com",
+    ] {
+        let result = build_with_base(base);
+        let Err(error) = &result else {
+            panic!("{base} was accepted: {result:?}");
+        };
+        assert!(
+            matches!(error, Error::InvalidBaseUrl { .. }),
+            "{base}: {error:?}"
+        );
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("credentials"), "{shown}");
+    }
+    // Even a URL that does not parse is never echoed (it may hold a password).
+    let error = build_with_base("https://bot:hunter2@exa mple.com").unwrap_err();
+    assert!(!format!("{error} {error:?}").contains("hunter2"), "{error}");
+}
+
+#[test]
+fn a_base_url_with_a_query_or_fragment_or_another_scheme_is_refused() {
+    for base in [
+        "https://api.example.com/?orgId=1",
+        "https://api.example.com?",
+        "https://api.example.com/#top",
+        "ftp://api.example.com",
+        "file:///tmp/wxcc",
+        "mailto:bot@example.com",
+        "ws://api.example.com",
+    ] {
+        let result = build_with_base(base);
+        assert!(
+            matches!(result, Err(Error::InvalidBaseUrl { .. })),
+            "{base}: {result:?}"
+        );
+    }
+    // What stays allowed: http(s), a port, a path prefix, a trailing slash, spaces around.
+    for (base, kept) in [
+        (
+            "https://api.wxcc-us1.cisco.com",
+            "\"https://api.wxcc-us1.cisco.com\"",
+        ),
+        (
+            "http://127.0.0.1:8080/wxcc/",
+            "\"http://127.0.0.1:8080/wxcc\"",
+        ),
+        (
+            " https://proxy.example.com/wxcc ",
+            "\"https://proxy.example.com/wxcc\"",
+        ),
+    ] {
+        let client = build_with_base(base).unwrap();
+        let shown = format!("{client:?}");
+        assert!(shown.contains(kept), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_org_id_is_refused_before_anything_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.path_prefix("/");
+            then.status(200).body("{}");
+        })
+        .await;
+    for org in ["", "   "] {
+        let result = wxcc_sdk::Client::builder()
+            .base_url(server.base_url())
+            .token_source(wxcc_auth::StaticToken::new("test", "token"))
+            .org_id(org)
+            .build();
+        assert!(
+            matches!(&result, Err(Error::InvalidRequest(m)) if m.contains("organization id")),
+            "{org:?}: {result:?}"
+        );
+    }
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn an_out_of_range_page_size_is_refused_before_anything_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.path_prefix("/");
+            then.status(200).body("{}");
+        })
+        .await;
+    let client = common::client(&server);
+    for size in [0, 101, u32::MAX] {
+        let result = client.scheduled_callbacks(None, 0, size).await;
+        assert!(
+            matches!(&result, Err(Error::InvalidRequest(m)) if m.contains("page size")),
+            "{size}: {result:?}"
+        );
+    }
+    any.assert_calls_async(0).await;
+}
