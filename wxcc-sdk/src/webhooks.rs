@@ -28,7 +28,7 @@ use wxcc_api::types::{
 use wxcc_auth::{ExposeSecret, SecretString};
 
 use crate::Client;
-use crate::callbacks::encode;
+use crate::callbacks::segment;
 use crate::error::Result;
 
 /// Header carrying the hex HMAC-SHA256 of the body.
@@ -111,9 +111,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The call's error.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an id that cannot be a path
+    /// segment (empty, `.`, `..`; nothing is sent); the call's error otherwise.
     pub async fn delete_subscription(&self, id: &str) -> Result<()> {
-        let path = format!("/v1/subscriptions/{}", encode(id));
+        let path = format!("/v1/subscriptions/{}", segment("subscription id", id)?);
         self.send(
             "delete_webhook_subscription",
             Method::DELETE,
@@ -129,9 +130,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The call's error.
+    /// As [`Client::delete_subscription`].
     pub async fn delete_subscription_v2(&self, id: &str) -> Result<()> {
-        let path = format!("/v2/subscriptions/{}", encode(id));
+        let path = format!("/v2/subscriptions/{}", segment("subscription id", id)?);
         self.send(
             "delete_webhook_subscription_v2",
             Method::DELETE,

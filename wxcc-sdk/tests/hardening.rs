@@ -191,3 +191,121 @@ async fn an_out_of_range_page_size_is_refused_before_anything_is_sent() {
     }
     any.assert_calls_async(0).await;
 }
+
+/// A mock that answers everything, to count what reached the server.
+async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.path_prefix("/");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body("{}");
+        })
+        .await
+}
+
+#[tokio::test]
+async fn dot_and_empty_ids_are_refused_before_anything_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = catch_all(&server).await;
+    let client = common::client(&server);
+    for id in ["..", ".", ""] {
+        let refused = |result: &wxcc_sdk::Result<()>| matches!(result, Err(Error::InvalidRequest(m)) if m.contains("path segment"));
+        let result = client.delete_subscription(id).await;
+        assert!(refused(&result), "{id:?}: {result:?}");
+        let result = client.delete_subscription_v2(id).await;
+        assert!(refused(&result), "{id:?}: {result:?}");
+        let result = client.cancel_scheduled_callback(id).await;
+        assert!(refused(&result), "{id:?}: {result:?}");
+        let result = client.scheduled_callback(id).await.map(|_| ());
+        assert!(refused(&result), "{id:?}: {result:?}");
+    }
+    // An organization id of `..` would climb out of `/organization/{orgId}` just the same.
+    let climbing = wxcc_sdk::Client::builder()
+        .base_url(server.base_url())
+        .token_source(wxcc_auth::StaticToken::new("test", "token"))
+        .org_id("..")
+        .build()
+        .unwrap();
+    let result = climbing.scheduled_callbacks(None, 0, 50).await;
+    assert!(
+        matches!(&result, Err(Error::InvalidRequest(m)) if m.contains("path segment")),
+        "{result:?}"
+    );
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn ids_travel_as_exactly_one_path_segment() {
+    let server = MockServer::start_async().await;
+    let encoded = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::DELETE)
+                .path("/v1/subscriptions/a%2F..%2Fb%3Fc%23d%25e%20f.");
+            then.status(204);
+        })
+        .await;
+    let client = common::client(&server);
+    client.delete_subscription("a/../b?c#d%e f.").await.unwrap();
+    // Dots inside an id are just characters.
+    let dotted = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::DELETE)
+                .path("/v2/subscriptions/...");
+            then.status(204);
+        })
+        .await;
+    client.delete_subscription_v2("...").await.unwrap();
+    encoded.assert_calls_async(1).await;
+    dotted.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn the_generated_client_refuses_dot_and_empty_path_parameters() {
+    let server = MockServer::start_async().await;
+    let any = catch_all(&server).await;
+    let client = common::client(&server);
+    for id in ["..", ".", ""] {
+        let result = client
+            .api()
+            .get_scheduled_callback()
+            .org_id(common::ORG)
+            .id(id)
+            .send()
+            .await;
+        let Err(wxcc_sdk::api::Error::InvalidRequest(message)) = &result else {
+            panic!("{id:?}: {result:?}");
+        };
+        assert!(message.contains("path segment"), "{message}");
+        let result = client
+            .api()
+            .list_scheduled_callbacks()
+            .org_id(id)
+            .send()
+            .await;
+        assert!(
+            matches!(result, Err(wxcc_sdk::api::Error::InvalidRequest(_))),
+            "{id:?}: {result:?}"
+        );
+    }
+    any.assert_calls_async(0).await;
+    any.delete_async().await;
+    // Ordinary ids still go through, percent-encoded by the generated code.
+    let fine = server
+        .mock_async(|when, then| {
+            when.path(format!(
+                "/v1/callbacks/organization/{}/scheduled-callback/a%2Fb..",
+                common::ORG
+            ));
+            then.status(404);
+        })
+        .await;
+    let _ = client
+        .api()
+        .get_scheduled_callback()
+        .org_id(common::ORG)
+        .id("a/b..")
+        .send()
+        .await;
+    fine.assert_calls_async(1).await;
+}
