@@ -47,7 +47,7 @@ fn sign(secret: &str, body: &[u8]) -> String {
 
 #[test]
 fn a_webhook_timestamp_of_i64_min_is_refused_not_a_panic() {
-    let verifier = WebhookVerifier::new("s3cret");
+    let verifier = WebhookVerifier::new("s3cret").unwrap();
     let now = chrono::Utc::now();
     // In the (unsigned) header.
     let body = br#"{"id":"evt-min-1","type":"task:new","data":{}}"#;
@@ -308,4 +308,144 @@ async fn the_generated_client_refuses_dot_and_empty_path_parameters() {
         .send()
         .await;
     fine.assert_calls_async(1).await;
+}
+
+/// A v2 delivery whose signed `comciscotimestamp` is `at` (epoch milliseconds).
+fn delivery(id: &str, at: chrono::DateTime<chrono::Utc>) -> (Vec<u8>, String) {
+    let body = format!(
+        r#"{{"id":"{id}","specversion":"1.0","type":"task:ended","source":"/wxcc","comciscoorgid":"org","comciscotimestamp":{},"data":{{"taskId":"t1"}}}}"#,
+        at.timestamp_millis()
+    );
+    let signature = sign("s3cret", body.as_bytes());
+    (body.into_bytes(), signature)
+}
+
+fn verifier() -> WebhookVerifier {
+    WebhookVerifier::new("s3cret").unwrap()
+}
+
+#[test]
+fn a_delivery_replayed_after_the_id_window_is_refused_by_its_signed_timestamp() {
+    let v = verifier();
+    let sent = chrono::Utc::now();
+    let (body, signature) = delivery("evt-r1", sent);
+    let event = v.verify_at(&body, Some(&signature), None, sent).unwrap();
+    assert_eq!(
+        event.timestamp.map(|t| t.timestamp_millis()),
+        Some(sent.timestamp_millis())
+    );
+    // Replayed within the window: the id is remembered.
+    let soon = sent + chrono::TimeDelta::minutes(1);
+    assert!(matches!(
+        v.verify_at(&body, Some(&signature), None, soon),
+        Err(WebhookError::Replayed(_))
+    ));
+    // Replayed after the window, when the id may be forgotten: the signed time is too old.
+    let later = sent + chrono::TimeDelta::minutes(6);
+    let result = v.verify_at(&body, Some(&signature), None, later);
+    assert!(
+        matches!(result, Err(WebhookError::Replayed(_))),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn an_unsigned_timestamp_header_cannot_freshen_a_stale_delivery() {
+    let v = verifier();
+    let now = chrono::Utc::now();
+    let (body, signature) = delivery("evt-r2", now - chrono::TimeDelta::hours(1));
+    let fresh_header = now.timestamp_millis().to_string();
+    let result = v.verify_at(&body, Some(&signature), Some(&fresh_header), now);
+    assert!(
+        matches!(result, Err(WebhookError::Replayed(_))),
+        "{result:?}"
+    );
+    // From the future is refused too.
+    let (body, signature) = delivery("evt-r3", now + chrono::TimeDelta::hours(1));
+    let result = v.verify_at(&body, Some(&signature), Some(&fresh_header), now);
+    assert!(
+        matches!(result, Err(WebhookError::Replayed(_))),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn a_delivery_without_a_signed_timestamp_is_refused_unless_allowed() {
+    let body = br#"{"id":"evt-v1","specversion":"1.0","type":"task:new","data":{}}"#;
+    let signature = sign("s3cret", body);
+    let now = chrono::Utc::now();
+    let fresh_header = now.timestamp_millis().to_string();
+    let result = verifier().verify_at(body, Some(&signature), Some(&fresh_header), now);
+    assert_eq!(result.unwrap_err(), WebhookError::MissingTimestamp);
+    // An unreadable signed timestamp is no timestamp either.
+    let garbled = br#"{"id":"evt-v1b","type":"task:new","comciscotimestamp":"soon","data":{}}"#;
+    let result = verifier().verify_at(garbled, Some(&sign("s3cret", garbled)), None, now);
+    assert!(
+        matches!(result, Err(WebhookError::Malformed(_))),
+        "{result:?}"
+    );
+    // Opting out (for deliveries that carry none) leaves the replay cache as the defence.
+    let lenient = verifier().require_signed_timestamp(false);
+    assert!(lenient.verify_at(body, Some(&signature), None, now).is_ok());
+    assert!(matches!(
+        lenient.verify_at(body, Some(&signature), None, now),
+        Err(WebhookError::Replayed(_))
+    ));
+}
+
+#[test]
+fn an_empty_secret_is_refused_at_construction() {
+    assert_eq!(
+        WebhookVerifier::new("").unwrap_err(),
+        WebhookError::EmptySecret
+    );
+    // With a secret, a delivery signed with the empty key is a forgery.
+    let now = chrono::Utc::now();
+    let body = format!(
+        r#"{{"id":"evt-f","type":"task:new","comciscotimestamp":{},"data":{{}}}}"#,
+        now.timestamp_millis()
+    );
+    let forged = sign("", body.as_bytes());
+    assert_eq!(
+        verifier()
+            .verify_at(body.as_bytes(), Some(&forged), None, now)
+            .unwrap_err(),
+        WebhookError::BadSignature
+    );
+}
+
+#[test]
+fn the_replay_cache_is_bounded_and_forgets_ids_once_their_time_is_stale() {
+    let v = verifier().capacity(2);
+    let t0 = chrono::Utc::now();
+    let (a, sig_a) = delivery("evt-a", t0);
+    let (b, sig_b) = delivery("evt-b", t0);
+    let (c, sig_c) = delivery("evt-c", t0 + chrono::TimeDelta::minutes(5));
+    v.verify_at(&a, Some(&sig_a), None, t0).unwrap();
+    v.verify_at(&b, Some(&sig_b), None, t0).unwrap();
+    // Full: refused rather than forgetting an id whose replay would then pass.
+    let full = v.verify_at(&c, Some(&sig_c), None, t0 + chrono::TimeDelta::minutes(1));
+    assert!(matches!(full, Err(WebhookError::Replayed(_))), "{full:?}");
+    // Once a and b are stale (their signed time beyond the tolerance), they make room.
+    let later = t0 + chrono::TimeDelta::minutes(5) + chrono::TimeDelta::seconds(1);
+    v.verify_at(&c, Some(&sig_c), None, later).unwrap();
+    assert!(matches!(
+        v.verify_at(&a, Some(&sig_a), None, later),
+        Err(WebhookError::Replayed(_))
+    ));
+}
+
+#[test]
+fn the_verifier_reads_time_from_its_injected_clock() {
+    let fixed = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let v = verifier().clock(move || fixed);
+    let (body, signature) = delivery("evt-clock", fixed);
+    assert!(v.verify(&body, Some(&signature), None).is_ok());
+    let (body, signature) = delivery("evt-clock-old", fixed - chrono::TimeDelta::minutes(10));
+    assert!(matches!(
+        v.verify(&body, Some(&signature), None),
+        Err(WebhookError::Replayed(_))
+    ));
 }

@@ -211,8 +211,14 @@ proptest! {
         header in proptest::option::of(text()),
         now in instant(),
         tolerance in prop_oneof![Just(Duration::MAX), Just(Duration::ZERO), any::<u64>().prop_map(Duration::from_secs)],
+        require_signed_timestamp in any::<bool>(),
+        capacity in prop_oneof![Just(0usize), Just(1), Just(100_000)],
     ) {
-        let verifier = WebhookVerifier::new("s3cret").tolerance(tolerance);
+        let verifier = WebhookVerifier::new("s3cret")
+            .unwrap()
+            .tolerance(tolerance)
+            .require_signed_timestamp(require_signed_timestamp)
+            .capacity(capacity);
         let body = serde_json::to_vec(&envelope).unwrap();
         let signature = sign("s3cret", &body);
         let first = verifier.verify_at(&body, Some(&signature), header.as_deref(), now);
@@ -231,7 +237,7 @@ proptest! {
         header in proptest::option::of(text()),
         now in instant(),
     ) {
-        let verifier = WebhookVerifier::new("s3cret");
+        let verifier = WebhookVerifier::new("s3cret").unwrap();
         let result = verifier.verify_at(&body, signature.as_deref(), header.as_deref(), now);
         // Only a correct signature gets past the first check.
         if signature.as_deref() != Some(sign("s3cret", &body).as_str()) {
