@@ -449,3 +449,27 @@ fn the_verifier_reads_time_from_its_injected_clock() {
         Err(WebhookError::Replayed(_))
     ));
 }
+
+/// Whether a 503 is waited out per its `Retry-After` is the signer's decision (wxcc-auth); the
+/// facade's part is to report the header on every error status, 503 included.
+#[tokio::test]
+async fn a_503_reports_its_retry_after() {
+    let server = MockServer::start_async().await;
+    let busy = server
+        .mock_async(|when, then| {
+            when.path("/v1/tasks");
+            then.status(503).header("Retry-After", "7");
+        })
+        .await;
+    let client = common::client(&server);
+    let error = client
+        .create_task(wxcc_sdk::NewTask::callback("+14085550123", "ep-1"))
+        .await
+        .unwrap_err();
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.status, 503);
+    assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
+    busy.assert_calls_async(1).await;
+}
