@@ -272,19 +272,25 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] when the region (or base URL) or the token source is missing, the base
-    /// URL is not an http(s) URL, or the HTTP client cannot be built.
+    /// URL is not an http(s) URL or carries credentials (`user:password@`), a query or a
+    /// fragment, or the HTTP client cannot be built. The error never repeats credentials.
+    ///
+    /// ```
+    /// use engage_sdk::{Client, Error};
+    /// use wxcc_auth::StaticToken;
+    ///
+    /// let refused = Client::builder()
+    ///     .base_url("https://tenant:s3cret@engage.example.com/api/v1")
+    ///     .token_source(StaticToken::new("engage", "tok"))
+    ///     .build();
+    /// let Err(Error::Config(reason)) = refused else { panic!("accepted") };
+    /// assert!(!reason.contains("s3cret"));
+    /// ```
     pub fn build(self) -> Result<Client> {
         let base = self.base.ok_or_else(|| {
             Error::Config("no region or base URL; call ClientBuilder::region or base_url".into())
         })?;
-        let base = base.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base)
-            .map_err(|e| Error::Config(format!("base URL `{base}`: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "base URL `{base}` must be http or https"
-            )));
-        }
+        let base = check_base_url(&base)?;
         let source = self.source.ok_or_else(|| {
             Error::Config(
                 "no token source; call ClientBuilder::node_authorization or token_source".into(),
@@ -311,6 +317,51 @@ impl ClientBuilder {
     }
 }
 
+/// Checks a base URL and returns it without trailing slashes. Requests are built by appending
+/// paths to it as text, so anything after the path would end up in the wrong place: a query
+/// or fragment would swallow the path, and credentials would be sent to the host (and shown by
+/// `Debug`). The raw text is never quoted in the error, as it may hold a password.
+fn check_base_url(raw: &str) -> Result<String> {
+    let base = raw.trim().trim_end_matches('/');
+    let url = reqwest::Url::parse(base)
+        .map_err(|e| Error::Config(format!("the base URL is not a URL ({e})")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{}` carries credentials (user name or password); pass them through the node authorization, never in the URL",
+            without_userinfo(&url)
+        )));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "base URL `{url}` must be http or https"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{url}` has a query or fragment; a base URL ends with its path"
+        )));
+    }
+    Ok(base.to_owned())
+}
+
+/// The URL with its user name and password removed, to name it in an error or in `Debug`.
+fn without_userinfo(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    // Both fail only for URLs without a host, which have no credentials to remove.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+/// A base URL as `Debug` may show it: without credentials, and not at all when it does not
+/// parse (the text may hold a password).
+fn redacted(raw: &str) -> String {
+    reqwest::Url::parse(raw.trim()).map_or_else(
+        |_| "[unparsable URL]".to_owned(),
+        |url| without_userinfo(&url),
+    )
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -324,7 +375,7 @@ impl fmt::Debug for Client {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base", &self.base)
+            .field("base", &self.base.as_deref().map(redacted))
             .field("source", &self.source)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)

@@ -145,8 +145,18 @@ impl HasOutcome for Receipt {
     }
 }
 
-/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
-pub(crate) fn segment(value: &str) -> String {
+/// Encodes `value` as exactly one path segment: everything but RFC 3986's unreserved
+/// characters is percent-encoded (`/`, `?`, `#` and `%` included), and the values a URL parser
+/// would not keep as a segment of their own are refused: `.` and `..` (even percent-encoded,
+/// `%2E%2E` is still a dot segment to the parser, which would resolve it and send the request
+/// elsewhere, as `POST /conversations/../close` becomes `POST /close`), and the empty string.
+pub(crate) fn segment(field: &str, value: &str) -> Result<String> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(Error::invalid(
+            field,
+            "cannot be a path segment (empty, `.` and `..` are refused)",
+        ));
+    }
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -155,7 +165,7 @@ pub(crate) fn segment(value: &str) -> String {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
@@ -356,19 +366,25 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a blank agent id (nothing is sent); otherwise see [`Error`].
+    /// [`Error::InvalidInput`] for a blank agent id, or one that cannot be a path segment (`.`,
+    /// `..`; nothing is sent); otherwise see [`Error`].
     pub async fn remove_participant(
         &self,
         conversation_id: &str,
         agent_id: &str,
     ) -> Result<Receipt> {
-        let path = format!("participants/{}", segment(agent_id));
+        let (check, path) = match check_id("participantId", agent_id)
+            .and_then(|()| segment("participantId", agent_id))
+        {
+            Ok(agent) => (Ok(()), format!("participants/{agent}")),
+            Err(e) => (Err(e), String::new()),
+        };
         self.change(
             Operation::RemoveParticipant,
             conversation_id,
             Method::DELETE,
             &path,
-            check_id("participantId", agent_id),
+            check,
             None,
         )
         .await
@@ -450,7 +466,10 @@ impl Client {
         async {
             check_id("conversationId", conversation_id)?;
             check?;
-            let mut path = format!("/conversations/{}", segment(conversation_id));
+            let mut path = format!(
+                "/conversations/{}",
+                segment("conversationId", conversation_id)?
+            );
             if !suffix.is_empty() {
                 path.push('/');
                 path.push_str(suffix);
@@ -483,8 +502,20 @@ mod tests {
 
     #[test]
     fn path_segments_are_escaped() {
+        let segment = |value| segment("id", value).unwrap();
         assert_eq!(segment("c-1_a.b~"), "c-1_a.b~");
         assert_eq!(segment("a/b c?"), "a%2Fb%20c%3F");
         assert_eq!(segment("é"), "%C3%A9");
+        assert_eq!(segment("#%..."), "%23%25...");
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for value in ["", ".", ".."] {
+            assert!(matches!(
+                segment("conversationId", value),
+                Err(Error::InvalidInput { field, .. }) if field == "conversationId"
+            ));
+        }
     }
 }

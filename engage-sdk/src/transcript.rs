@@ -80,8 +80,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a blank conversation id or a `limit` outside 1 to 500
-    /// (nothing is sent); otherwise see [`Error`].
+    /// [`Error::InvalidInput`] for a blank conversation id, one that cannot be a path segment
+    /// (`.`, `..`), or a `limit` outside 1 to 500 (nothing is sent); otherwise see [`Error`].
     pub async fn transcript_page(
         &self,
         conversation_id: &str,
@@ -91,7 +91,10 @@ impl Client {
         let operation = Operation::Transcript;
         check_id("conversationId", conversation_id)?;
         check_limit(limit)?;
-        let path = format!("/conversations/{}/messages", segment(conversation_id));
+        let path = format!(
+            "/conversations/{}/messages",
+            segment("conversationId", conversation_id)?
+        );
         let query = [("offset", offset.to_string()), ("limit", limit.to_string())];
         let reply = self
             .send(operation, Method::GET, &path, &query, None)

@@ -112,7 +112,6 @@ mod state;
 mod tz;
 mod wxcc;
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -230,7 +229,9 @@ pub struct RequestRecord {
     pub path: String,
     /// The query string, if any.
     pub query: Option<String>,
-    /// The status answered; `None` when an injected fault dropped the connection.
+    /// The status answered; `None` while the request is being handled, and for good when no
+    /// answer was sent: an injected fault dropped the connection, or the client gave up first
+    /// (during a delay fault, say).
     pub status: Option<u16>,
     /// Whether the request carried an `Authorization` header.
     pub authorization: bool,
@@ -345,7 +346,7 @@ impl SandboxBuilder {
             tokens: Mutex::default(),
             limiter: Mutex::default(),
             faults: Mutex::default(),
-            log: Mutex::new(VecDeque::new()),
+            log: Mutex::default(),
             rng: Mutex::new(rng::Rng::new(self.seed).fork(99)),
         });
         let (tx, rx) = oneshot::channel();
@@ -569,7 +570,8 @@ impl Sandbox {
         lock(&self.shared.faults).clear();
     }
 
-    /// The requests received so far, oldest first (the last 100,000).
+    /// The requests received so far, in order of arrival (the last 100,000). A request is
+    /// logged as it arrives, before any fault delays it, so attempts a client gave up on count.
     pub fn requests(&self) -> Vec<RequestRecord> {
         lock(&self.shared.log).iter().cloned().collect()
     }

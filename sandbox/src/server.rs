@@ -1,5 +1,5 @@
 //! The HTTP server: a listener whose connections can be aborted (for dropped-connection
-//! faults), the router, and the gate every request passes (faults, then the request log).
+//! faults), the router, and the gate every request passes (the request log, then faults).
 
 use std::io;
 use std::pin::Pin;
@@ -232,13 +232,22 @@ pub(crate) fn tracking_of(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Every request passes here: injected faults first, then the handler, then the log.
+/// Every request passes here: the log first, then injected faults, then the handler, then
+/// the answered status into the log. Logging on arrival matters: when a client gives up during
+/// a delay fault, the server cancels this future, and a request logged only once answered
+/// would be missing from the count.
 async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
-    let authorization = request.headers().contains_key(header::AUTHORIZATION);
     let tracking_id = tracking_of(request.headers());
+    let sequence = shared.record(RequestRecord {
+        method: method.clone(),
+        path: path.clone(),
+        query: request.uri().query().map(str::to_owned),
+        status: None,
+        authorization: request.headers().contains_key(header::AUTHORIZATION),
+        tracking_id: tracking_id.clone(),
+    });
     let conn = request
         .extensions()
         .get::<ConnectInfo<ConnHandle>>()
@@ -300,13 +309,8 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
             }
         },
     };
-    shared.record(RequestRecord {
-        method,
-        path,
-        query,
-        status: (!dropped).then(|| response.status().as_u16()),
-        authorization,
-        tracking_id,
-    });
+    if !dropped {
+        shared.answered(sequence, response.status().as_u16());
+    }
     response
 }

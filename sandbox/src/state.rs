@@ -166,11 +166,54 @@ pub(crate) struct Shared {
     pub tokens: Mutex<Tokens>,
     pub limiter: Mutex<Limiter>,
     pub faults: Mutex<Faults>,
-    pub log: Mutex<VecDeque<RequestRecord>>,
+    pub log: Mutex<RequestLog>,
     pub runtime: Mutex<Runtime>,
     pub engage: Mutex<EngageState>,
     /// Randomness for fault probabilities (seeded, so a test run is repeatable).
     pub rng: Mutex<Rng>,
+}
+
+/// The request log: the last [`LOG_LIMIT`] requests in order of arrival. Requests are logged
+/// when they arrive, before any fault delays them, so a request the client gave up on (and
+/// whose handling was then cancelled) is still counted; the status is filled in when the
+/// answer is sent.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    records: VecDeque<RequestRecord>,
+    /// How many records were removed from the front (the limit, or a clear): the sequence
+    /// number of the first record kept.
+    removed: u64,
+}
+
+impl RequestLog {
+    fn push(&mut self, record: RequestRecord) -> u64 {
+        if self.records.len() >= LOG_LIMIT {
+            self.records.pop_front();
+            self.removed += 1;
+        }
+        self.records.push_back(record);
+        self.removed + self.records.len() as u64 - 1
+    }
+
+    fn set_status(&mut self, sequence: u64, status: u16) {
+        let record = sequence
+            .checked_sub(self.removed)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.records.get_mut(i));
+        // A record already pushed out of the log or cleared has nobody left to tell.
+        if let Some(record) = record {
+            record.status = Some(status);
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RequestRecord> {
+        self.records.iter()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.removed += self.records.len() as u64;
+        self.records.clear();
+    }
 }
 
 /// How many requests the log keeps.
@@ -262,12 +305,15 @@ impl Shared {
         lock(&self.limiter).take(client, limit, Instant::now())
     }
 
-    pub(crate) fn record(&self, record: RequestRecord) {
-        let mut log = lock(&self.log);
-        if log.len() >= LOG_LIMIT {
-            log.pop_front();
-        }
-        log.push_back(record);
+    /// Logs a request as it arrives and returns its sequence number, for
+    /// [`Shared::answered`].
+    pub(crate) fn record(&self, record: RequestRecord) -> u64 {
+        lock(&self.log).push(record)
+    }
+
+    /// Sets the status of a logged request once it is answered.
+    pub(crate) fn answered(&self, sequence: u64, status: u16) {
+        lock(&self.log).set_status(sequence, status);
     }
 }
 
@@ -283,6 +329,39 @@ pub(crate) fn random_token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(path: &str) -> RequestRecord {
+        RequestRecord {
+            method: "GET".into(),
+            path: path.into(),
+            query: None,
+            status: None,
+            authorization: false,
+            tracking_id: None,
+        }
+    }
+
+    #[test]
+    fn a_late_status_lands_on_its_own_record_even_after_a_clear() {
+        let mut log = RequestLog::default();
+        let first = log.push(record("/a"));
+        let second = log.push(record("/b"));
+        log.set_status(second, 200);
+        assert_eq!(
+            log.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [None, Some(200)]
+        );
+        log.clear();
+        let third = log.push(record("/c"));
+        // Answers to requests logged before the clear find nothing to change.
+        log.set_status(first, 500);
+        assert_eq!(log.iter().map(|r| r.status).collect::<Vec<_>>(), [None]);
+        log.set_status(third, 204);
+        assert_eq!(
+            log.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [Some(204)]
+        );
+    }
 
     #[test]
     fn the_bucket_allows_a_burst_then_asks_to_wait() {

@@ -7,30 +7,42 @@ use wxcc_api::types::{
 };
 
 use crate::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
-fn path(org: &str, id: Option<&str>) -> String {
-    let org = encode(org);
-    match id {
+/// The largest `pageSize` the service documents for scheduled callbacks.
+const MAX_PAGE_SIZE: u32 = 100;
+
+fn path(org: &str, id: Option<&str>) -> Result<String> {
+    let org = segment("organization id", org)?;
+    Ok(match id {
         Some(id) => format!(
             "/v1/callbacks/organization/{org}/scheduled-callback/{}",
-            encode(id)
+            segment("callback id", id)?
         ),
         None => format!("/v1/callbacks/organization/{org}/scheduled-callback"),
-    }
+    })
 }
 
-/// Percent-encodes one path segment.
-pub(crate) fn encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
+/// Encodes `value` as exactly one path segment: everything but RFC 3986's unreserved
+/// characters is percent-encoded (`/`, `?`, `#` and `%` included), and the values a URL parser
+/// would not keep as a segment of their own are refused: `.` and `..` (even percent-encoded,
+/// `%2E%2E` is still a dot segment to the parser, which would resolve it and send the request
+/// elsewhere, as `DELETE /v1/subscriptions/..` becomes `DELETE /v1/`), and the empty string.
+pub(crate) fn segment(field: &str, value: &str) -> Result<String> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(Error::InvalidRequest(format!(
+            "the {field} `{value}` cannot be a path segment (empty, `.` and `..` are refused)"
+        )));
+    }
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 impl Client {
@@ -46,7 +58,7 @@ impl Client {
         &self,
         request: &ScheduleCallbackRequest,
     ) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, None);
+        let path = path(self.require_org_id()?, None)?;
         self.call(
             "create_scheduled_callback",
             Method::POST,
@@ -57,18 +69,25 @@ impl Client {
         .await
     }
 
-    /// Lists scheduled callbacks, optionally for one number, one page at a time (0-based).
+    /// Lists scheduled callbacks, optionally for one number, one page at a time (0-based) of
+    /// 1 to 100 callbacks.
     ///
     /// # Errors
     ///
-    /// As [`Client::schedule_callback`].
+    /// [`Error::InvalidRequest`] for a page size outside 1 to 100 (nothing is sent); otherwise
+    /// as [`Client::schedule_callback`].
     pub async fn scheduled_callbacks(
         &self,
         callback_number: Option<&str>,
         page: u32,
         page_size: u32,
     ) -> Result<ScheduledCallbackListResponse> {
-        let path = path(self.require_org_id()?, None);
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(Error::InvalidRequest(format!(
+                "the page size must be 1 to {MAX_PAGE_SIZE}; got {page_size}"
+            )));
+        }
+        let path = path(self.require_org_id()?, None)?;
         let mut params = vec![
             ("page", page.to_string()),
             ("pageSize", page_size.to_string()),
@@ -90,9 +109,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`Client::schedule_callback`].
+    /// [`Error::InvalidRequest`] for an id that cannot be a path segment (empty, `.`, `..`);
+    /// otherwise as [`Client::schedule_callback`].
     pub async fn scheduled_callback(&self, id: &str) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, Some(id));
+        let path = path(self.require_org_id()?, Some(id))?;
         self.call("get_scheduled_callback", Method::GET, &path, &[], None)
             .await
     }
@@ -107,7 +127,7 @@ impl Client {
         id: &str,
         request: &UpdateScheduledCallbackRequest,
     ) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, Some(id));
+        let path = path(self.require_org_id()?, Some(id))?;
         self.call(
             "update_scheduled_callback",
             Method::PUT,
@@ -124,7 +144,7 @@ impl Client {
     ///
     /// As [`Client::schedule_callback`].
     pub async fn cancel_scheduled_callback(&self, id: &str) -> Result<()> {
-        let path = path(self.require_org_id()?, Some(id));
+        let path = path(self.require_org_id()?, Some(id))?;
         self.send(
             "delete_scheduled_callback",
             Method::DELETE,
@@ -139,12 +159,28 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn path_segments_are_encoded() {
-        assert_eq!(super::encode("a b/c?d"), "a%20b%2Fc%3Fd");
+        assert_eq!(segment("id", "a b/c?d").unwrap(), "a%20b%2Fc%3Fd");
+        assert_eq!(segment("id", "#%").unwrap(), "%23%25");
+        assert_eq!(segment("id", "...").unwrap(), "...");
         assert_eq!(
-            super::path("org-1", Some("../x")),
+            path("org-1", Some("../x")).unwrap(),
             "/v1/callbacks/organization/org-1/scheduled-callback/..%2Fx"
         );
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for value in ["", ".", ".."] {
+            assert!(matches!(
+                segment("id", value),
+                Err(Error::InvalidRequest(_))
+            ));
+        }
+        assert!(path("..", None).is_err());
+        assert!(path("org-1", Some(".")).is_err());
     }
 }

@@ -260,17 +260,37 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when the region (or base URL) or the token source is missing
-    /// or the base URL is not a URL; [`Error::Transport`] if the HTTP client cannot be built.
+    /// [`Error::InvalidRequest`] when the region (or base URL) or the token source is missing,
+    /// or the organization id is blank; [`Error::InvalidBaseUrl`] when the base URL does not
+    /// parse, is not `http` or `https`, or carries credentials (`user:password@`), a query or a
+    /// fragment; [`Error::Transport`] if the HTTP client cannot be built.
+    ///
+    /// ```
+    /// use wxcc_auth::StaticToken;
+    /// use wxcc_sdk::{Client, Error};
+    ///
+    /// let refused = Client::builder()
+    ///     .base_url("https://bot:s3cret@proxy.example.com")
+    ///     .token_source(StaticToken::new("bot", "MTIz..."))
+    ///     .build();
+    /// let Err(Error::InvalidBaseUrl { reason }) = refused else { panic!("accepted") };
+    /// assert!(!reason.contains("s3cret"));
+    /// ```
     pub fn build(self) -> Result<Client> {
         let base = self.base.ok_or_else(|| {
             Error::InvalidRequest(
                 "no region or base URL; call ClientBuilder::region or base_url".into(),
             )
         })?;
-        let base = base.trim_end_matches('/').to_owned();
-        reqwest::Url::parse(&base)
-            .map_err(|e| Error::InvalidRequest(format!("base URL `{base}`: {e}")))?;
+        let base = check_base_url(&base)?;
+        let org_id = match self.org_id {
+            Some(org) if org.trim().is_empty() => {
+                return Err(Error::InvalidRequest(
+                    "the organization id is empty; pass the organization's id to ClientBuilder::org_id or leave it unset".into(),
+                ));
+            }
+            other => other,
+        };
         let source = self.source.ok_or_else(|| {
             Error::InvalidRequest("no token source; call ClientBuilder::token_source".into())
         })?;
@@ -288,11 +308,48 @@ impl ClientBuilder {
                 base,
                 transport,
                 api,
-                org_id: self.org_id,
+                org_id,
                 timeouts: self.timeouts,
             }),
         })
     }
+}
+
+/// Checks a base URL and returns it without trailing slashes. Requests are built by appending
+/// paths to it as text, so anything after the path would end up in the wrong place: a query
+/// or fragment would swallow the path, and credentials would be sent to the host (and shown by
+/// `Debug`). The raw text is never quoted in the error, as it may hold a password.
+fn check_base_url(raw: &str) -> Result<String> {
+    let invalid = |reason: String| Error::InvalidBaseUrl { reason };
+    let base = raw.trim().trim_end_matches('/');
+    let url = reqwest::Url::parse(base).map_err(|e| invalid(format!("it is not a URL ({e})")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(format!(
+            "`{}` carries credentials (user name or password); pass them through a token source, never in the URL",
+            without_userinfo(&url)
+        )));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "`{url}` must be http or https, not {}",
+            url.scheme()
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(format!(
+            "`{url}` has a query or fragment; a base URL ends with its path"
+        )));
+    }
+    Ok(base.to_owned())
+}
+
+/// The URL with its user name and password removed, to name it in an error.
+fn without_userinfo(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    // Both fail only for URLs without a host, which have no credentials to remove.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
 }
 
 impl fmt::Debug for Client {

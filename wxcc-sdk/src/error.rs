@@ -26,6 +26,16 @@ pub enum Error {
     /// The request is invalid; it was not sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The configured base URL cannot be used: it does not parse, is not `http` or `https`,
+    /// or carries credentials, a query or a fragment. [`ClientBuilder::build`] refuses it, so
+    /// nothing is ever sent to it; the message never repeats credentials.
+    ///
+    /// [`ClientBuilder::build`]: crate::ClientBuilder::build
+    #[error("invalid base URL: {reason}")]
+    InvalidBaseUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The service could not be reached, or the connection broke.
     #[error("transport error: {message}")]
     Transport {

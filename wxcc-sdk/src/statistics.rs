@@ -11,7 +11,7 @@ use wxcc_api::types::{
 
 use crate::Client;
 use crate::client::decode;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, truncate};
 
 /// The length of the statistics buckets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,21 @@ fn statistics_params(
     Ok(params)
 }
 
+/// The service's `estimatedWaitTime` (milliseconds, a JSON number) as a duration. Negative
+/// and non-finite values mean "no estimate" as before; a value too large for a [`Duration`]
+/// (`1e300`) is a decode error rather than the panic `Duration::from_secs_f64` would raise.
+fn ewt_duration(millis: Option<f64>, body: &[u8]) -> Result<Option<Duration>> {
+    let Some(ms) = millis.filter(|ms| ms.is_finite() && *ms >= 0.0) else {
+        return Ok(None);
+    };
+    Duration::try_from_secs_f64(ms / 1000.0)
+        .map(Some)
+        .map_err(|_| Error::Decode {
+            message: format!("estimatedWaitTime {ms} ms is out of range"),
+            body: truncate(&String::from_utf8_lossy(body)),
+        })
+}
+
 impl Client {
     /// The estimated wait time of a queue, from the last `lookback` (5 to 240 minutes) of its
     /// history, or `None` when the service has too few samples (it answers `204` then, also for
@@ -71,8 +86,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] for a lookback outside 5 to 240 minutes; the call's error
-    /// otherwise.
+    /// [`Error::InvalidRequest`] for a lookback outside 5 to 240 minutes; [`Error::Decode`] for
+    /// an estimate too large for a [`Duration`]; the call's error otherwise.
     pub async fn estimated_wait_time(
         &self,
         queue_id: &str,
@@ -104,10 +119,7 @@ impl Client {
             return Ok(None);
         }
         let ewt: EstimatedWaitTimeResponse = decode(&reply.body)?;
-        Ok(ewt
-            .estimated_wait_time
-            .filter(|ms| ms.is_finite() && *ms >= 0.0)
-            .map(|ms| Duration::from_secs_f64(ms / 1000.0)))
+        ewt_duration(ewt.estimated_wait_time, &reply.body)
     }
 
     /// Per-interval statistics of the given queues (all queues for an empty list) for a window

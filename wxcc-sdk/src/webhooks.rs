@@ -3,13 +3,15 @@
 //! WxCC signs each delivery with `X-WebexCC-Signature`: the hex HMAC-SHA256 of the raw request
 //! body, keyed with the subscription's secret. Version 2 deliveries also carry
 //! `X-WebexCC-Timestamp`. [`WebhookVerifier`] checks the signature in constant time, refuses
-//! stale or future timestamps, and refuses a delivery whose event id it has already accepted
-//! (a replay) within its memory window.
+//! a delivery whose signed time (`comciscotimestamp`, inside the body the signature covers) is
+//! stale or in the future, and refuses one whose event id it has already accepted (a replay)
+//! while that time is within the tolerance. The header is not signed, so it is checked but
+//! never trusted on its own.
 //!
 //! Cisco documents the header names, not every detail of the signing rule: the verifier
 //! assumes the signature covers the body alone (as all known implementations do).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,7 +30,7 @@ use wxcc_api::types::{
 use wxcc_auth::{ExposeSecret, SecretString};
 
 use crate::Client;
-use crate::callbacks::encode;
+use crate::callbacks::segment;
 use crate::error::Result;
 
 /// Header carrying the hex HMAC-SHA256 of the body.
@@ -111,9 +113,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The call's error.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an id that cannot be a path
+    /// segment (empty, `.`, `..`; nothing is sent); the call's error otherwise.
     pub async fn delete_subscription(&self, id: &str) -> Result<()> {
-        let path = format!("/v1/subscriptions/{}", encode(id));
+        let path = format!("/v1/subscriptions/{}", segment("subscription id", id)?);
         self.send(
             "delete_webhook_subscription",
             Method::DELETE,
@@ -129,9 +132,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The call's error.
+    /// As [`Client::delete_subscription`].
     pub async fn delete_subscription_v2(&self, id: &str) -> Result<()> {
-        let path = format!("/v2/subscriptions/{}", encode(id));
+        let path = format!("/v2/subscriptions/{}", segment("subscription id", id)?);
         self.send(
             "delete_webhook_subscription_v2",
             Method::DELETE,
@@ -255,8 +258,8 @@ struct Envelope {
     data: Value,
 }
 
-/// Why a delivery was refused. Answer the sender with `401` for the first three, `400` for the
-/// last.
+/// Why a delivery was refused, or a verifier could not be made. Answer the sender with `401`
+/// for a missing or bad signature, a replay or a missing timestamp, `400` for a malformed body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
@@ -266,53 +269,120 @@ pub enum WebhookError {
     /// The signature does not match the body: forged, altered, or signed with another secret.
     #[error("the signature does not match the body")]
     BadSignature,
-    /// The timestamp is outside the tolerance, or the event was already accepted.
+    /// A timestamp is outside the tolerance, the event was already accepted, or the replay
+    /// cache is full of ids still inside their window.
     #[error("the delivery was replayed or is stale: {0}")]
     Replayed(String),
-    /// The body is not a CloudEvents JSON document.
+    /// The body is not a CloudEvents JSON document, or its `comciscotimestamp` is not a time.
     #[error("the body is not a webhook event: {0}")]
     Malformed(String),
+    /// The signed body has no `comciscotimestamp`, so a replay of it could not be told from a
+    /// fresh delivery once its id is forgotten. See
+    /// [`WebhookVerifier::require_signed_timestamp`].
+    #[error(
+        "the delivery carries no signed timestamp (comciscotimestamp), so a replay cannot be ruled out"
+    )]
+    MissingTimestamp,
+    /// [`WebhookVerifier::new`] was given an empty secret: anyone can sign with an empty key,
+    /// so every forgery would pass.
+    #[error("the webhook secret is empty; use the subscription's secret")]
+    EmptySecret,
 }
+
+/// The clock a verifier reads in [`WebhookVerifier::verify`].
+type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Checks webhook deliveries for one subscription secret.
 ///
+/// A delivery is accepted when its signature matches the body, its signed time
+/// (`comciscotimestamp` in the body) is within the tolerance of now (default 5 minutes, either
+/// way), the unsigned [`TIMESTAMP_HEADER`] (when sent) is too, and its event id has not been
+/// accepted before. Ids are remembered until their signed time falls out of the tolerance, when
+/// the time check refuses a replay on its own; so the memory is bounded by the deliveries of
+/// one tolerance window, and by [`capacity`](WebhookVerifier::capacity) (default 100,000) at
+/// most. The memory is per verifier: replicas behind a load balancer each keep their own.
+///
 /// ```
+/// use chrono::Utc;
 /// use hmac::{Hmac, KeyInit, Mac};
 /// use sha2::Sha256;
 /// use wxcc_sdk::webhooks::{EventType, WebhookVerifier};
 ///
-/// let verifier = WebhookVerifier::new("subscription-secret");
-/// let body = br#"{"id":"e1","specversion":"1.0","type":"task:ended","source":"wxcc","data":{"taskId":"t1"}}"#;
+/// let verifier = WebhookVerifier::new("subscription-secret")?;
+/// let body = format!(
+///     r#"{{"id":"e1","specversion":"1.0","type":"task:ended","source":"wxcc","comciscotimestamp":{},"data":{{"taskId":"t1"}}}}"#,
+///     Utc::now().timestamp_millis()
+/// );
 /// let mut mac = Hmac::<Sha256>::new_from_slice(b"subscription-secret").unwrap();
-/// mac.update(body);
+/// mac.update(body.as_bytes());
 /// let signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
 ///
-/// let event = verifier.verify(body, Some(&signature), None).unwrap();
+/// let event = verifier.verify(body.as_bytes(), Some(&signature), None)?;
 /// assert_eq!(event.event_type, EventType::TaskEnded);
-/// assert!(verifier.verify(body, Some(&signature), None).is_err(), "a replay is refused");
+/// assert!(verifier.verify(body.as_bytes(), Some(&signature), None).is_err(), "a replay is refused");
+/// # Ok::<(), wxcc_sdk::webhooks::WebhookError>(())
 /// ```
 pub struct WebhookVerifier {
     secret: SecretString,
     tolerance: Duration,
-    capacity: usize,
-    seen: Mutex<HashMap<String, DateTime<Utc>>>,
+    require_signed_timestamp: bool,
+    clock: Clock,
+    seen: Mutex<ReplayCache>,
 }
 
 impl WebhookVerifier {
-    /// A verifier for `secret` with a 5-minute tolerance that remembers up to 100,000 events.
-    pub fn new(secret: impl Into<SecretString>) -> Self {
-        Self {
-            secret: secret.into(),
-            tolerance: Duration::from_secs(300),
-            capacity: 100_000,
-            seen: Mutex::default(),
+    /// A verifier for `secret` with a 5-minute tolerance, requiring a signed timestamp, that
+    /// remembers up to 100,000 event ids.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::EmptySecret`] for an empty secret.
+    pub fn new(secret: impl Into<SecretString>) -> Result<Self, WebhookError> {
+        let secret = secret.into();
+        if secret.expose_secret().is_empty() {
+            return Err(WebhookError::EmptySecret);
         }
+        Ok(Self {
+            secret,
+            tolerance: Duration::from_secs(300),
+            require_signed_timestamp: true,
+            clock: Box::new(Utc::now),
+            seen: Mutex::new(ReplayCache::new(100_000)),
+        })
     }
 
-    /// How far a timestamp may be from now, and how long accepted ids are remembered.
+    /// How far a timestamp may be from now, either way; ids are remembered this long past
+    /// their signed time.
     #[must_use]
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    /// How many event ids the verifier remembers at most. When that many are inside their
+    /// window, further deliveries are refused as [`WebhookError::Replayed`] (WxCC retries them)
+    /// rather than forgetting an id whose replay would then pass.
+    #[must_use]
+    pub fn capacity(self, capacity: usize) -> Self {
+        let seen = Mutex::new(ReplayCache::new(capacity));
+        Self { seen, ..self }
+    }
+
+    /// Whether a delivery without `comciscotimestamp` in its signed body is refused (the
+    /// default) as [`WebhookError::MissingTimestamp`]. Turn it off only for subscriptions whose
+    /// deliveries carry none: their ids are then remembered for the tolerance from arrival, and
+    /// a replay after that cannot be detected.
+    #[must_use]
+    pub fn require_signed_timestamp(mut self, required: bool) -> Self {
+        self.require_signed_timestamp = required;
+        self
+    }
+
+    /// The clock [`WebhookVerifier::verify`] reads (default [`Utc::now`]), for tests of code
+    /// that verifies deliveries.
+    #[must_use]
+    pub fn clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Box::new(clock);
         self
     }
 
@@ -328,7 +398,7 @@ impl WebhookVerifier {
         signature: Option<&str>,
         timestamp: Option<&str>,
     ) -> Result<WebhookEvent, WebhookError> {
-        self.verify_at(body, signature, timestamp, Utc::now())
+        self.verify_at(body, signature, timestamp, (self.clock)())
     }
 
     /// [`WebhookVerifier::verify`] as of `now`.
@@ -354,59 +424,63 @@ impl WebhookVerifier {
         mac.verify_slice(&expected)
             .map_err(|_| WebhookError::BadSignature)?;
 
-        let tolerance = TimeDelta::from_std(self.tolerance).unwrap_or(TimeDelta::MAX);
-        let sent_at = match timestamp {
-            Some(raw) => {
-                let at = parse_time(raw).ok_or_else(|| {
-                    WebhookError::Replayed(format!("unreadable timestamp `{raw}`"))
-                })?;
-                if (now - at).abs() > tolerance {
-                    return Err(WebhookError::Replayed(format!(
-                        "timestamp {at} is more than {:?} from now",
-                        self.tolerance
-                    )));
-                }
-                Some(at)
-            }
-            None => None,
-        };
         let envelope: Envelope =
             serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        {
-            let mut seen = self
-                .seen
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            seen.retain(|_, at| now - *at <= tolerance);
-            if seen.contains_key(&envelope.id) {
-                return Err(WebhookError::Replayed(format!(
-                    "event `{}` was already accepted",
-                    envelope.id
-                )));
+        let tolerance = TimeDelta::from_std(self.tolerance).unwrap_or(TimeDelta::MAX);
+        let within = |at: DateTime<Utc>, what: &str| {
+            if (now - at).abs() > tolerance {
+                Err(WebhookError::Replayed(format!(
+                    "{what} {at} is more than {:?} from now",
+                    self.tolerance
+                )))
+            } else {
+                Ok(at)
             }
-            if seen.len() >= self.capacity {
-                return Err(WebhookError::Replayed(
-                    "too many deliveries to track; refusing until older ones age out".into(),
-                ));
+        };
+        // The header is not signed: anyone replaying a delivery can set it to now. It is
+        // checked when sent, but only the signed time below tells a replay from a delivery.
+        let sent_at = match timestamp {
+            Some(raw) => Some(within(
+                parse_time(raw).ok_or_else(|| {
+                    WebhookError::Replayed(format!("unreadable timestamp header `{raw}`"))
+                })?,
+                "the timestamp header",
+            )?),
+            None => None,
+        };
+        let signed_at = match &envelope.comciscotimestamp {
+            None | Some(Value::Null) => None,
+            Some(value) => {
+                let at = match value {
+                    Value::Number(n) => n.as_i64().and_then(from_epoch),
+                    Value::String(s) => parse_time(s),
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    WebhookError::Malformed(format!("comciscotimestamp {value} is not a time"))
+                })?;
+                Some(within(at, "the signed timestamp")?)
             }
-            seen.insert(envelope.id.clone(), now);
+        };
+        if signed_at.is_none() && self.require_signed_timestamp {
+            return Err(WebhookError::MissingTimestamp);
         }
-        let timestamp = envelope
-            .comciscotimestamp
-            .as_ref()
-            .and_then(|v| match v {
-                Value::Number(n) => n.as_i64().and_then(from_epoch),
-                Value::String(s) => parse_time(s),
-                _ => None,
-            })
-            .or(sent_at);
+        // Remember the id while a replay would still pass the time check.
+        let expires = signed_at
+            .unwrap_or(now)
+            .checked_add_signed(tolerance)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(&envelope.id, expires, now)?;
         Ok(WebhookEvent {
             id: envelope.id,
             event_type: EventType::parse(&envelope.event_type),
             source: envelope.source,
             org_id: envelope.comciscoorgid,
             spec_version: envelope.specversion,
-            timestamp,
+            timestamp: signed_at.or(sent_at),
             data: envelope.data,
         })
     }
@@ -417,7 +491,55 @@ impl fmt::Debug for WebhookVerifier {
         f.debug_struct("WebhookVerifier")
             .field("secret", &"[REDACTED]")
             .field("tolerance", &self.tolerance)
-            .finish()
+            .field("require_signed_timestamp", &self.require_signed_timestamp)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The ids of accepted deliveries, each until its expiry, at most `capacity` of them. Expired
+/// ids are dropped in expiry order, so each delivery costs `O(log n)` however full it is.
+struct ReplayCache {
+    capacity: usize,
+    expiry_of: HashMap<String, DateTime<Utc>>,
+    by_expiry: BTreeSet<(DateTime<Utc>, String)>,
+}
+
+impl ReplayCache {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            expiry_of: HashMap::new(),
+            by_expiry: BTreeSet::new(),
+        }
+    }
+
+    /// Records `id` until `expires`, or refuses it as a replay (or for want of room).
+    fn insert(
+        &mut self,
+        id: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), WebhookError> {
+        while let Some((at, _)) = self.by_expiry.first()
+            && *at < now
+        {
+            if let Some((_, old)) = self.by_expiry.pop_first() {
+                self.expiry_of.remove(&old);
+            }
+        }
+        if self.expiry_of.contains_key(id) {
+            return Err(WebhookError::Replayed(format!(
+                "event `{id}` was already accepted"
+            )));
+        }
+        if self.expiry_of.len() >= self.capacity {
+            return Err(WebhookError::Replayed(
+                "too many deliveries to track; refusing until older ones age out".into(),
+            ));
+        }
+        self.expiry_of.insert(id.to_owned(), expires);
+        self.by_expiry.insert((expires, id.to_owned()));
+        Ok(())
     }
 }
 
@@ -444,7 +566,8 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
 }
 
 fn from_epoch(n: i64) -> Option<DateTime<Utc>> {
-    if n.abs() >= 100_000_000_000 {
+    // `unsigned_abs`: `i64::MIN.abs()` overflows (a panic in debug builds).
+    if n.unsigned_abs() >= 100_000_000_000 {
         Utc.timestamp_millis_opt(n).single()
     } else {
         Utc.timestamp_opt(n, 0).single()
@@ -465,11 +588,18 @@ mod tests {
             .collect()
     }
 
+    /// A verifier for the v1-style fixtures below, which carry no signed timestamp.
+    fn lenient() -> WebhookVerifier {
+        WebhookVerifier::new("s3cret")
+            .unwrap()
+            .require_signed_timestamp(false)
+    }
+
     const BODY: &[u8] = br#"{"id":"evt-1","specversion":"1.0","type":"capture:available","source":"/wxcc","comciscoorgid":"org","data":{"taskId":"t1"}}"#;
 
     #[test]
     fn a_genuine_delivery_is_accepted_and_typed() {
-        let v = WebhookVerifier::new("s3cret");
+        let v = lenient();
         let event = v.verify(BODY, Some(&sign("s3cret", BODY)), None).unwrap();
         assert_eq!(event.event_type, EventType::CaptureAvailable);
         assert_eq!(event.org_id.as_deref(), Some("org"));
@@ -478,7 +608,7 @@ mod tests {
 
     #[test]
     fn forged_altered_or_unsigned_deliveries_are_refused() {
-        let v = WebhookVerifier::new("s3cret");
+        let v = lenient();
         assert_eq!(
             v.verify(BODY, Some(&sign("other", BODY)), None)
                 .unwrap_err(),
@@ -503,7 +633,7 @@ mod tests {
 
     #[test]
     fn replays_and_stale_timestamps_are_refused() {
-        let v = WebhookVerifier::new("s3cret");
+        let v = lenient();
         let now = Utc::now();
         let signature = sign("s3cret", BODY);
         let fresh = now.timestamp_millis().to_string();
@@ -530,6 +660,6 @@ mod tests {
             EventType::parse("agent:brand_new"),
             EventType::Other("agent:brand_new".into())
         );
-        assert!(!format!("{:?}", WebhookVerifier::new("s3cret")).contains("s3cret"));
+        assert!(!format!("{:?}", lenient()).contains("s3cret"));
     }
 }
