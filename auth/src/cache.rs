@@ -2,7 +2,9 @@
 //! expiry with jitter, backoff after failures, and an injectable clock.
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, RwLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -73,7 +75,8 @@ pub struct CacheSettings {
     /// Refresh this long before a token expires.
     pub refresh_before: Duration,
     /// Up to this share of `refresh_before` is added at random, so that processes sharing one
-    /// expiry do not all refresh at the same instant. Between 0 and 1.
+    /// expiry do not all refresh at the same instant. Between 0 and 1: larger values count as 1,
+    /// negative values and NaN as 0.
     pub jitter: f64,
     /// Give up on one fetch after this long.
     pub fetch_timeout: Duration,
@@ -251,7 +254,8 @@ impl<F: TokenFetcher> TokenCache<F> {
 
         tracing::debug!(source = inner.fetcher.name(), cause = ?request.cause, "fetching a token");
         let timeout = inner.settings.fetch_timeout;
-        let result = match tokio::time::timeout(timeout, inner.fetcher.fetch(request)).await {
+        let result = match tokio::time::timeout(timeout, unwind_safe(&inner.fetcher, request)).await
+        {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout {
                 source_name: inner.fetcher.name().to_owned(),
@@ -299,12 +303,48 @@ impl<F: TokenFetcher> TokenCache<F> {
             // Never plan to refresh more than half a lifetime early: short-lived tokens (as in
             // tests and sandboxes) would otherwise be refreshed on every call.
             let lead = settings.refresh_before.min(lifetime / 2);
-            let jitter = lead.mul_f64(settings.jitter.clamp(0.0, 1.0) * random_fraction());
-            let lead = TimeDelta::from_std(lead + jitter).unwrap_or(TimeDelta::zero());
+            let share = if settings.jitter.is_nan() {
+                0.0
+            } else {
+                settings.jitter.clamp(0.0, 1.0)
+            };
+            let jitter = scale(lead, share * random_fraction());
+            let lead =
+                TimeDelta::from_std(lead.saturating_add(jitter)).unwrap_or(TimeDelta::zero());
             expires_at - lead.min(TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::zero()))
         });
         Cached { token, refresh_at }
     }
+}
+
+/// Runs one fetch, turning a panic in the fetcher into an error. Every caller waiting for this
+/// fetch shares its outcome, so a panic that unwound through here would fail them all one after
+/// another, each starting a fetch of its own that panics again; as an error it is shared once
+/// and backed off like any failure.
+async fn unwind_safe<F: TokenFetcher>(
+    fetcher: &F,
+    request: FetchRequest,
+) -> Result<AccessToken, Error> {
+    let panicked = || {
+        // The payload is not logged: it is the fetcher's text and could hold anything.
+        tracing::error!(source = fetcher.name(), "the token fetcher panicked");
+        Error::FetcherPanicked {
+            source_name: fetcher.name().to_owned(),
+        }
+    };
+    let mut future = match std::panic::catch_unwind(AssertUnwindSafe(|| fetcher.fetch(request))) {
+        Ok(future) => future,
+        Err(_) => return Err(panicked()),
+    };
+    // The cache's state is only written after the fetch returns, so a panic inside it cannot
+    // leave the state half-updated: asserting unwind safety is sound here.
+    std::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(_) => Poll::Ready(Err(panicked())),
+        }
+    })
+    .await
 }
 
 impl State {
@@ -336,7 +376,16 @@ fn backoff(settings: &CacheSettings, failures: u32) -> Duration {
         .saturating_mul(1 << exponent)
         .min(settings.max_backoff);
     // Full jitter in the upper half keeps retries of many processes apart.
-    base.mul_f64(0.5 + 0.5 * random_fraction())
+    scale(base, 0.5 + 0.5 * random_fraction())
+}
+
+/// `duration * factor`, saturating instead of panicking as `Duration::mul_f64` does on NaN,
+/// negative or overflowing results (settings and server values reach here unchecked).
+pub(crate) fn scale(duration: Duration, factor: f64) -> Duration {
+    if factor.is_nan() || factor <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
 }
 
 /// A uniformly distributed number in `[0, 1)`.
@@ -402,5 +451,81 @@ impl<F: fmt::Debug> fmt::Debug for TokenCache<F> {
             )
             .field("failures", &state.failures)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct Never;
+
+    impl TokenFetcher for Never {
+        fn name(&self) -> &str {
+            "never"
+        }
+        fn fetch(&self, _: FetchRequest) -> TokenFuture<'_> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+            (any::<u64>(), 0..1_000_000_000u32).prop_map(|(s, n)| Duration::new(s, n)),
+            (0..100_000u64).prop_map(Duration::from_secs),
+        ]
+    }
+
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        prop_oneof![
+            Just(DateTime::<Utc>::MIN_UTC),
+            Just(DateTime::<Utc>::MAX_UTC),
+            (DateTime::<Utc>::MIN_UTC.timestamp()..=DateTime::<Utc>::MAX_UTC.timestamp())
+                .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn refresh_planning_and_backoff_never_panic_whatever_the_settings(
+            refresh_before in duration(),
+            jitter in prop_oneof![any::<f64>(), Just(f64::NAN), Just(f64::INFINITY), Just(-1.0)],
+            initial_backoff in duration(),
+            max_backoff in duration(),
+            failures in any::<u32>(),
+            now in instant(),
+            expires_at in instant(),
+        ) {
+            let settings = CacheSettings {
+                refresh_before,
+                jitter,
+                initial_backoff,
+                max_backoff,
+                ..CacheSettings::default()
+            };
+            let _ = backoff(&settings, failures);
+            let cache = TokenCache::with_settings(Never, settings, Arc::new(SystemClock));
+            let cached = cache.cached(AccessToken::new("t").with_expiry(expires_at), now);
+            if let Some(refresh_at) = cached.refresh_at {
+                prop_assert!(refresh_at <= expires_at);
+            }
+        }
+
+        #[test]
+        fn scaling_any_duration_by_any_factor_saturates(d in duration(), factor in any::<f64>()) {
+            let scaled = scale(d, factor);
+            if factor.is_nan() || factor <= 0.0 {
+                prop_assert_eq!(scaled, Duration::ZERO);
+            }
+        }
     }
 }

@@ -91,6 +91,14 @@ pub enum Error {
         /// The limit.
         after: Duration,
     },
+    /// The token fetcher panicked (a bug in it, or in code it calls). The callers waiting for
+    /// that fetch get this error; the cache stays usable and a later call fetches again, after
+    /// the usual backoff.
+    #[error("the token fetcher of `{source_name}` panicked; the next request tries again")]
+    FetcherPanicked {
+        /// The source's name.
+        source_name: String,
+    },
     /// A token store could not be read or written.
     #[error("token store {}: {message}", path.as_ref().map_or_else(|| "(memory)".into(), |p| p.display().to_string()))]
     Store {
@@ -151,7 +159,8 @@ impl Error {
         match self {
             Error::Transport { .. }
             | Error::Timeout { .. }
-            | Error::InvalidTokenResponse { .. } => true,
+            | Error::InvalidTokenResponse { .. }
+            | Error::FetcherPanicked { .. } => true,
             Error::TokenEndpoint { status, .. } => {
                 *status == 408 || *status == 429 || *status >= 500
             }

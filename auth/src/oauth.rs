@@ -93,60 +93,88 @@ impl Endpoint {
             .map_err(transport)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(transport)?;
-        if !status.is_success() {
-            let body: WireError = serde_json::from_slice(&bytes).unwrap_or_default();
-            return Err(Error::TokenEndpoint {
-                source_name: source_name.to_owned(),
-                status: status.as_u16(),
-                code: body.error,
-                description: body.error_description.or(body.message),
-            });
-        }
-        let invalid = |message: &str| Error::InvalidTokenResponse {
-            source_name: source_name.to_owned(),
-            message: message.to_owned(),
-        };
-        let wire: Wire = serde_json::from_slice(&bytes)
-            .map_err(|_| invalid("the body is not a JSON token response"))?;
-        let access_token = wire
-            .access_token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| invalid("no access_token"))?;
-        let now = clock.now();
-        Ok(Issued {
-            access_token: SecretString::from(access_token),
-            access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(now, s)),
-            refresh_token: wire
-                .refresh_token
-                .filter(|t| !t.is_empty())
-                .map(SecretString::from),
-            refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
-                .and_then(|s| after(now, s)),
-            scopes: match wire.scope {
-                Some(serde_json::Value::String(s)) => {
-                    s.split_whitespace().map(str::to_owned).collect()
-                }
-                Some(serde_json::Value::Array(items)) => items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        })
+        decode(source_name, status.as_u16(), &bytes, clock.now())
     }
 }
 
-/// `expires_in` arrives as a number or, from some servers, as a numeric string.
+/// Reads a token endpoint's answer: a token response for a 2xx status, an OAuth (or Webex)
+/// error body otherwise. Nothing a server sends makes it panic.
+fn decode(
+    source_name: &str,
+    status: u16,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Issued, Error> {
+    if !(200..300).contains(&status) {
+        let body: WireError = serde_json::from_slice(bytes).unwrap_or_default();
+        return Err(Error::TokenEndpoint {
+            source_name: source_name.to_owned(),
+            status,
+            code: body.error,
+            description: body.error_description.or(body.message),
+        });
+    }
+    let invalid = |message: &str| Error::InvalidTokenResponse {
+        source_name: source_name.to_owned(),
+        message: message.to_owned(),
+    };
+    let wire: Wire = serde_json::from_slice(bytes)
+        .map_err(|_| invalid("the body is not a JSON token response"))?;
+    let access_token = wire
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| invalid("no access_token"))?;
+    Ok(Issued {
+        access_token: SecretString::from(access_token),
+        access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(now, s)),
+        refresh_token: wire
+            .refresh_token
+            .filter(|t| !t.is_empty())
+            .map(SecretString::from),
+        refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
+            .and_then(|s| after(now, s)),
+        scopes: match wire.scope {
+            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        },
+    })
+}
+
+/// The longest lifetime taken from a token endpoint: ten years. A server that says more (up to
+/// `u64::MAX` seconds, which no date type holds) gets this: a token thought to expire early is
+/// only refreshed early, while an unchecked value would overflow the date arithmetic.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
+/// `expires_in` arrives as a number or, from some servers, as a numeric string. Negative,
+/// fractional-negative or non-numeric values mean "unknown"; values too large for a `u64`
+/// saturate (and are clamped by [`after`]).
 fn seconds(value: Option<&serde_json::Value>) -> Option<u64> {
     match value? {
-        serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| {
+            // Floats (`3599.5`, `1e30`): truncated; `as` saturates at u64::MAX.
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        serde_json::Value::String(s) => {
+            let s = s.trim();
+            match s.parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Some(u64::MAX),
+                Err(_) => None,
+            }
+        }
         _ => None,
     }
 }
 
 fn after(now: DateTime<Utc>, seconds: u64) -> Option<DateTime<Utc>> {
-    now.checked_add_signed(TimeDelta::seconds(i64::try_from(seconds).ok()?))
+    let seconds = seconds.min(MAX_TOKEN_LIFETIME.as_secs());
+    now.checked_add_signed(TimeDelta::try_seconds(i64::try_from(seconds).ok()?)?)
 }
 
 /// Whether a token endpoint's refusal means the grant or the credentials are no good (as
@@ -322,4 +350,89 @@ pub(crate) fn token_http() -> Result<reqwest::Client, Error> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        prop_oneof![
+            Just(DateTime::<Utc>::MIN_UTC),
+            Just(DateTime::<Utc>::MAX_UTC),
+            (DateTime::<Utc>::MIN_UTC.timestamp()..=DateTime::<Utc>::MAX_UTC.timestamp())
+                .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default()),
+        ]
+    }
+
+    /// Every shape a duration field has been seen in, and a few it should never be in.
+    fn duration_field() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        prop_oneof![
+            any::<u64>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            Just(Value::from(9_300_000_000_000_000u64)),
+            Just(Value::from(u64::MAX)),
+            "[0-9]{0,40}".prop_map(Value::from),
+            " ?-?[0-9]{1,25}(\\.[0-9]{0,5})? ?".prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            Just(Value::Null),
+            Just(serde_json::json!({"seconds": 1})),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_body_with_any_status_decodes_or_fails_without_panicking(
+            status in any::<u16>(),
+            body in proptest::collection::vec(any::<u8>(), 0..256),
+            now in instant(),
+        ) {
+            match decode("p", status, &body, now) {
+                Ok(issued) => prop_assert!((200..300).contains(&status) && !issued.access_token.expose_secret().is_empty()),
+                Err(error) => { let _ = format!("{error} {error:?}"); }
+            }
+        }
+
+        #[test]
+        fn token_responses_with_any_durations_decode_with_clamped_expiries(
+            expires_in in duration_field(),
+            refresh_in in duration_field(),
+            scope in prop_oneof![any::<String>().prop_map(serde_json::Value::from), Just(serde_json::json!(["a", 1, null])), Just(serde_json::Value::Null)],
+            now in instant(),
+        ) {
+            let body = serde_json::json!({
+                "access_token": "a", "expires_in": expires_in,
+                "refresh_token": "r", "refresh_token_expires_in": refresh_in, "scope": scope,
+            });
+            let issued = decode("p", 200, body.to_string().as_bytes(), now).unwrap();
+            let latest = now.checked_add_signed(TimeDelta::from_std(MAX_TOKEN_LIFETIME).unwrap());
+            for at in [issued.access_expires_at, issued.refresh_expires_at].into_iter().flatten() {
+                prop_assert!(at >= now);
+                prop_assert!(latest.is_none_or(|latest| at <= latest));
+            }
+        }
+
+        #[test]
+        fn oauth_error_bodies_of_any_content_become_token_endpoint_errors(
+            status in 400u16..600,
+            error in proptest::option::of(any::<String>()),
+            description in proptest::option::of(any::<String>()),
+            message in proptest::option::of(any::<String>()),
+        ) {
+            let body = serde_json::json!({"error": error, "error_description": description, "message": message});
+            let decoded = decode("p", status, body.to_string().as_bytes(), Utc::now());
+            let Err(error @ Error::TokenEndpoint { .. }) = decoded else {
+                return Err(TestCaseError::fail("an error status is a token endpoint error"));
+            };
+            let _ = format!("{error} {error:?}");
+        }
+    }
 }

@@ -390,3 +390,37 @@ async fn two_processes_sharing_a_file_store_refresh_once() {
         .unwrap();
     assert_eq!(persisted.refresh_token.unwrap().expose_secret(), "ref-2");
 }
+
+#[tokio::test]
+async fn absurd_expiries_from_the_token_endpoint_are_clamped_instead_of_panicking() {
+    let server = MockServer::start_async().await;
+    // 9.3e15 seconds is past what chrono's TimeDelta holds in milliseconds; u64::MAX (as a
+    // string, as some servers send it) is past what an i64 holds.
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/access_token");
+            then.status(200).json_body(json!({
+                "access_token": "acc-forever", "expires_in": 9_300_000_000_000_000u64,
+                "refresh_token": "ref-forever", "refresh_token_expires_in": "18446744073709551615"
+            }));
+        })
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let connector = connector(&server, store.clone());
+    let request = connector.authorization_request(false).unwrap();
+    connector
+        .complete(&request, request.state(), "the-code")
+        .await
+        .unwrap();
+    let token = connector.token().await.unwrap();
+    assert_eq!(value(&token), "acc-forever");
+    let expires_at = token.expires_at().unwrap();
+    assert!(
+        expires_at > Utc::now() + TimeDelta::days(365),
+        "{expires_at}"
+    );
+    assert!(
+        expires_at < Utc::now() + TimeDelta::days(11 * 366),
+        "{expires_at}"
+    );
+}
