@@ -221,12 +221,14 @@ impl Connector {
             ("code", code),
             ("redirect_uri", core.redirect_uri.as_str()),
         ];
+        let mut secrets = vec![core.client_secret.expose_secret(), code];
         if let Some(verifier) = &request.verifier {
             form.push(("code_verifier", verifier.expose_secret()));
+            secrets.push(verifier.expose_secret());
         }
         let issued = core
             .token
-            .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+            .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await?;
         let previous = lifecycle.store.load(&lifecycle.name).await?;
         let token = lifecycle.persist(issued, previous.as_ref(), None).await?;
@@ -379,9 +381,13 @@ impl ConnectorFetcher {
             ("client_secret", core.client_secret.expose_secret()),
             ("refresh_token", refresh_token.expose_secret()),
         ];
+        let secrets = [
+            core.client_secret.expose_secret(),
+            refresh_token.expose_secret(),
+        ];
         match core
             .token
-            .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+            .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await
         {
             Ok(issued) => lifecycle.persist(issued, Some(&stored), None).await,

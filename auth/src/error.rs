@@ -64,7 +64,10 @@ pub enum Error {
         status: u16,
         /// The OAuth `error` code, when the body had one (`invalid_grant`, ...).
         code: Option<String>,
-        /// The OAuth `error_description` or Webex `message`, when the body had one.
+        /// The OAuth `error_description` or Webex `message`, when the body had one. Some
+        /// endpoints echo the request here, so every secret the request carried (as sent or
+        /// URL- or JSON-encoded) is replaced by `[redacted]`, control characters by spaces, and
+        /// the text is cut at 512 characters. The code gets the same treatment.
         description: Option<String>,
     },
     /// The token endpoint answered 2xx with a body that is not a token response.

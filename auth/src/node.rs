@@ -445,7 +445,8 @@ impl NodeFetcher {
                     ("client_id", client_id.as_str()),
                     ("client_secret", client_secret.expose_secret()),
                 ];
-                self.token.form(name, &form, clock).await
+                let secrets = [client_secret.expose_secret()];
+                self.token.form(name, &form, &secrets, clock).await
             }
             Credentials::Password {
                 username,
@@ -461,10 +462,12 @@ impl NodeFetcher {
                 if let Some(id) = client_id {
                     form.push(("client_id", id.as_str()));
                 }
+                let mut secrets = vec![password.expose_secret()];
                 if let Some(secret) = client_secret {
                     form.push(("client_secret", secret.expose_secret()));
+                    secrets.push(secret.expose_secret());
                 }
-                self.token.form(name, &form, clock).await
+                self.token.form(name, &form, &secrets, clock).await
             }
             Credentials::AccessKey(_) | Credentials::Connector(_) => Err(Error::Config(format!(
                 "authorization `{name}`: access keys and connectors are not minted at a token endpoint"

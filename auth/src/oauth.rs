@@ -50,36 +50,44 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// A form POST (`application/x-www-form-urlencoded`), the standard OAuth call.
+    /// A form POST (`application/x-www-form-urlencoded`), the standard OAuth call. `secrets`
+    /// are the secret values the form carries: some endpoints echo the request in their error
+    /// text, so they are cut out of whatever comes back.
     pub async fn form(
         &self,
         source_name: &str,
         form: &[(&str, &str)],
+        secrets: &[&str],
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let request = self.http.post(self.url.clone()).form(form);
-        self.send(source_name, request, clock).await
+        self.send(source_name, request, secrets, clock).await
     }
 
-    /// A JSON POST with an optional bearer, as the Webex service-app token call wants.
+    /// A JSON POST with an optional bearer, as the Webex service-app token call wants. The
+    /// bearer and `secrets` (the secret values in `body`) are cut out of the answer.
     pub async fn json(
         &self,
         source_name: &str,
         body: &serde_json::Value,
+        secrets: &[&str],
         bearer: Option<&SecretString>,
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let mut request = self.http.post(self.url.clone()).json(body);
+        let mut all = secrets.to_vec();
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer.expose_secret());
+            all.push(bearer.expose_secret());
         }
-        self.send(source_name, request, clock).await
+        self.send(source_name, request, &all, clock).await
     }
 
     async fn send(
         &self,
         source_name: &str,
         request: reqwest::RequestBuilder,
+        secrets: &[&str],
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let transport = |e: reqwest::Error| Error::Transport {
@@ -93,25 +101,28 @@ impl Endpoint {
             .map_err(transport)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(transport)?;
-        decode(source_name, status.as_u16(), &bytes, clock.now())
+        decode(source_name, status.as_u16(), &bytes, clock.now(), secrets)
     }
 }
 
 /// Reads a token endpoint's answer: a token response for a 2xx status, an OAuth (or Webex)
-/// error body otherwise. Nothing a server sends makes it panic.
+/// error body otherwise. Nothing a server sends makes it panic, and no text taken from the
+/// answer keeps any of `secrets` (the secret values the request carried).
 fn decode(
     source_name: &str,
     status: u16,
     bytes: &[u8],
     now: DateTime<Utc>,
+    secrets: &[&str],
 ) -> Result<Issued, Error> {
     if !(200..300).contains(&status) {
         let body: WireError = serde_json::from_slice(bytes).unwrap_or_default();
+        let scrub = |text: String| scrub(&text, secrets);
         return Err(Error::TokenEndpoint {
             source_name: source_name.to_owned(),
             status,
-            code: body.error,
-            description: body.error_description.or(body.message),
+            code: body.error.map(scrub),
+            description: body.error_description.or(body.message).map(scrub),
         });
     }
     let invalid = |message: &str| Error::InvalidTokenResponse {
@@ -133,15 +144,89 @@ fn decode(
             .map(SecretString::from),
         refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
             .and_then(|s| after(now, s)),
+        // Scopes show in Debug output; an endpoint that echoes the request could put it here.
         scopes: match wire.scope {
-            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
+            Some(serde_json::Value::String(s)) => s
+                .split_whitespace()
+                .map(|scope| scrub(scope, secrets))
+                .collect(),
             Some(serde_json::Value::Array(items)) => items
                 .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
+                .filter_map(|v| v.as_str().map(|scope| scrub(scope, secrets)))
                 .collect(),
             _ => Vec::new(),
         },
     })
+}
+
+/// What replaces a secret in text taken from a server.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// The longest text kept from a server's error answer, in characters.
+pub(crate) const MAX_SERVER_TEXT: usize = 512;
+
+/// Text from a server made fit for errors and logs: every occurrence of each secret (as sent,
+/// form-encoded, percent-encoded or JSON-escaped, as an echo of the request would carry it)
+/// replaced by [`REDACTED`], control characters (which could forge log lines) replaced by
+/// spaces, and the result cut at [`MAX_SERVER_TEXT`] characters. Redaction comes first so
+/// that a cut never leaves the start of a secret behind.
+pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut forms: Vec<String> = secrets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| encodings(s))
+        .collect();
+    // Longest first, so a secret that contains another is replaced whole.
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    let mut text = text.to_owned();
+    for form in &forms {
+        if text.contains(form.as_str()) {
+            text = text.replace(form.as_str(), REDACTED);
+        }
+    }
+    let mut kept: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_SERVER_TEXT)
+        .collect();
+    if text.chars().nth(MAX_SERVER_TEXT).is_some() {
+        kept.push('…');
+    }
+    kept
+}
+
+/// The forms a secret takes in a request: as is, `application/x-www-form-urlencoded` (what
+/// `reqwest` sends), RFC 3986 percent-encoding, both with lower-case hex, and JSON-escaped.
+fn encodings(secret: &str) -> Vec<String> {
+    fn percent(secret: &str, keep: &[u8], space: &str, upper: bool) -> String {
+        let mut out = String::with_capacity(secret.len());
+        for &b in secret.as_bytes() {
+            if b.is_ascii_alphanumeric() || keep.contains(&b) {
+                out.push(char::from(b));
+            } else if b == b' ' {
+                out.push_str(space);
+            } else if upper {
+                out.push_str(&format!("%{b:02X}"));
+            } else {
+                out.push_str(&format!("%{b:02x}"));
+            }
+        }
+        out
+    }
+    let mut forms = vec![secret.to_owned()];
+    for upper in [true, false] {
+        forms.push(percent(secret, b"*-._", "+", upper));
+        forms.push(percent(secret, b"-._~", "%20", upper));
+    }
+    if let Ok(json) = serde_json::to_string(secret) {
+        forms.push(
+            json.trim_start_matches('"')
+                .trim_end_matches('"')
+                .to_owned(),
+        );
+    }
+    forms
 }
 
 /// The longest lifetime taken from a token endpoint: ten years. A server that says more (up to
@@ -386,6 +471,19 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn long_descriptions_are_cut_on_a_character_boundary_after_redaction() {
+        let text = format!("{}s3cret\nand more", "é".repeat(600));
+        let scrubbed = scrub(&text, &["s3cret"]);
+        assert_eq!(scrubbed.chars().count(), MAX_SERVER_TEXT + 1);
+        assert!(scrubbed.ends_with('…'));
+        let short = scrub(
+            "you sent client_secret=s3cret%2B1\r\nX-Forged: yes",
+            &["s3cret+1"],
+        );
+        assert_eq!(short, "you sent client_secret=[redacted]  X-Forged: yes");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -395,7 +493,7 @@ mod tests {
             body in proptest::collection::vec(any::<u8>(), 0..256),
             now in instant(),
         ) {
-            match decode("p", status, &body, now) {
+            match decode("p", status, &body, now, &["s3cret"]) {
                 Ok(issued) => prop_assert!((200..300).contains(&status) && !issued.access_token.expose_secret().is_empty()),
                 Err(error) => { let _ = format!("{error} {error:?}"); }
             }
@@ -412,11 +510,27 @@ mod tests {
                 "access_token": "a", "expires_in": expires_in,
                 "refresh_token": "r", "refresh_token_expires_in": refresh_in, "scope": scope,
             });
-            let issued = decode("p", 200, body.to_string().as_bytes(), now).unwrap();
+            let issued = decode("p", 200, body.to_string().as_bytes(), now, &[]).unwrap();
             let latest = now.checked_add_signed(TimeDelta::from_std(MAX_TOKEN_LIFETIME).unwrap());
             for at in [issued.access_expires_at, issued.refresh_expires_at].into_iter().flatten() {
                 prop_assert!(at >= now);
                 prop_assert!(latest.is_none_or(|latest| at <= latest));
+            }
+        }
+
+        #[test]
+        fn scrubbed_text_keeps_no_form_of_any_secret_and_stays_short(
+            before in "[ -~é€]{0,600}",
+            after in "[ -~é€]{0,600}",
+            secret in "[A-Za-z0-9/+=&%._~!\"\\\\é -]{4,40}",
+        ) {
+            prop_assume!(!REDACTED.contains(secret.as_str()));
+            for form in encodings(&secret) {
+                let text = format!("{before}{form}{after}");
+                let scrubbed = scrub(&text, &[&secret]);
+                prop_assert!(!scrubbed.contains(secret.as_str()), "{scrubbed}");
+                prop_assert!(!scrubbed.contains(form.as_str()), "{scrubbed}");
+                prop_assert!(scrubbed.chars().count() <= MAX_SERVER_TEXT + 1);
             }
         }
 
@@ -428,7 +542,7 @@ mod tests {
             message in proptest::option::of(any::<String>()),
         ) {
             let body = serde_json::json!({"error": error, "error_description": description, "message": message});
-            let decoded = decode("p", status, body.to_string().as_bytes(), Utc::now());
+            let decoded = decode("p", status, body.to_string().as_bytes(), Utc::now(), &[]);
             let Err(error @ Error::TokenEndpoint { .. }) = decoded else {
                 return Err(TestCaseError::fail("an error status is a token endpoint error"));
             };

@@ -236,9 +236,13 @@ impl ServiceAppFetcher {
                 ("client_secret", self.client_secret.expose_secret()),
                 ("refresh_token", refresh_token.expose_secret()),
             ];
+            let secrets = [
+                self.client_secret.expose_secret(),
+                refresh_token.expose_secret(),
+            ];
             match self
                 .token
-                .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+                .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
                 .await
             {
                 Ok(issued) => return self.keep(issued, stored.as_ref()).await,
@@ -266,6 +270,7 @@ impl ServiceAppFetcher {
             .json(
                 &lifecycle.name,
                 &body,
+                &[self.client_secret.expose_secret()],
                 Some(bearer.secret()),
                 lifecycle.clock.as_ref(),
             )

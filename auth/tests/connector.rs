@@ -205,7 +205,9 @@ async fn invalid_grant_requires_reauthorization_and_a_new_authorize_step_recover
     let server = MockServer::start_async().await;
     let store = Arc::new(MemoryStore::new());
     store
-        .save("reporting", stored("expired", -60, "revoked"))
+        // Not a word of the description: a description that held the refresh token would
+        // show `[redacted]` in its place.
+        .save("reporting", stored("expired", -60, "ref-0"))
         .await
         .unwrap();
     let refused = server
