@@ -1,12 +1,12 @@
 //! A connector: a Webex OAuth integration authorized once by a person, then refreshed forever.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, SystemClock,
     TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -140,9 +140,15 @@ impl Connector {
         &self.cache.fetcher().core
     }
 
-    /// The connector's name (also its key in the token store).
+    /// The connector's name.
     pub fn name(&self) -> &str {
         &self.core().lifecycle.name
+    }
+
+    /// The key of the connector's entry in its token store: `connector/<name>`. (Entries an
+    /// older version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.core().lifecycle.key()
     }
 
     /// The scopes the connector asks for.
@@ -213,7 +219,7 @@ impl Connector {
         }
         let core = self.core();
         let lifecycle = &core.lifecycle;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
+        let _lock = lifecycle.lock().await?;
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("client_id", core.client_id.as_str()),
@@ -230,7 +236,7 @@ impl Connector {
             .token
             .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await?;
-        let previous = lifecycle.store.load(&lifecycle.name).await?;
+        let previous = lifecycle.load().await?;
         let token = lifecycle.persist(issued, previous.as_ref(), None).await?;
         self.cache.set(token);
         tracing::info!(source = %lifecycle.name, "connector authorized");
@@ -323,12 +329,14 @@ impl ConnectorBuilder {
             None => oauth::token_http()?,
         };
         let core = Core {
-            lifecycle: Lifecycle {
-                name: self.name,
-                store: self.store,
-                clock: Arc::clone(&self.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::Connector,
+                self.name.clone(),
+                &self.name,
+                self.name.clone(),
+                self.store,
+                Arc::clone(&self.clock),
+            ),
             client_id: self.client_id,
             client_secret: self.client_secret,
             redirect_uri: self.redirect_uri,
@@ -354,8 +362,8 @@ impl ConnectorFetcher {
         let core = &self.core;
         let lifecycle = &core.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        let Some(stored) = lifecycle.store.load(&lifecycle.name).await? else {
+        let _lock = lifecycle.lock().await?;
+        let Some(stored) = lifecycle.load().await? else {
             return Err(lifecycle.require_reauthorization(
                 "it was never authorized; run the authorize step (authorization_request, then complete)",
             ));

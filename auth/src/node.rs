@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Issued, Lifecycle, Status};
+use crate::oauth::{self, Endpoint, Issued, Kind, Lifecycle, Status};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Connector, Error, FetchCause, FetchRequest,
     MemoryStore, SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -242,12 +242,14 @@ impl NodeAuthorizations {
         }
         let registry = &self.inner;
         let fetcher = NodeFetcher {
-            lifecycle: Lifecycle {
-                name: name.clone(),
-                store: Arc::clone(&registry.store),
-                clock: Arc::clone(&registry.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::Node,
+                name.clone(),
+                &name,
+                name.clone(),
+                Arc::clone(&registry.store),
+                Arc::clone(&registry.clock),
+            ),
             credentials: RwLock::new(credentials),
             token: registry.token.clone(),
             removed: AtomicBool::new(false),
@@ -302,7 +304,7 @@ impl NodeAuthorizations {
             Credentials::AccessKey(key) => AccessToken::new(key.clone()),
             Credentials::Connector(connector) => connector.token().await?,
             _ => {
-                let _lock = lifecycle.store.lock(&lifecycle.name).await?;
+                let _lock = lifecycle.lock().await?;
                 let issued = fetcher.mint(&credentials).await?;
                 lifecycle.persist(issued, None, Some(fingerprint)).await?
             }
@@ -350,7 +352,7 @@ impl NodeAuthorizations {
                     reason: "the authorization was removed; point the client at another one".into(),
                 });
             node.cache.clear();
-            self.inner.store.remove(name).await?;
+            fetcher.lifecycle.remove().await?;
         }
         Ok(())
     }
@@ -420,6 +422,12 @@ impl NodeAuthorization {
     /// Whether it can currently get tokens.
     pub fn status(&self) -> Status {
         self.node.cache.fetcher().lifecycle.status()
+    }
+
+    /// The key of the authorization's entry in the registry's token store: `node/<name>`.
+    /// (Entries an older version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.node.cache.fetcher().lifecycle.key()
     }
 }
 
@@ -502,11 +510,11 @@ impl NodeFetcher {
             _ => {}
         }
         let fingerprint = credentials.fingerprint();
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        if let Some(stored) = lifecycle.store.load(&lifecycle.name).await? {
+        let _lock = lifecycle.lock().await?;
+        if let Some(stored) = lifecycle.load().await? {
             if stored.fingerprint.as_deref() != Some(fingerprint.as_str()) {
                 tracing::info!(source = %lifecycle.name, "credentials changed; discarding tokens minted with the old ones");
-                lifecycle.store.remove(&lifecycle.name).await?;
+                lifecycle.remove().await?;
             } else if let Some(token) = lifecycle.reusable(&stored, &request) {
                 lifecycle.set_status(Status::Authorized);
                 return Ok(token);

@@ -9,7 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::{AccessToken, Clock, Error, FetchCause, FetchRequest, StoredTokens, TokenStore};
+use crate::{
+    AccessToken, Clock, Error, FetchCause, FetchRequest, StoreLock, StoredTokens, TokenStore,
+};
 
 /// Webex's OAuth base, used by connectors and service apps unless configured otherwise.
 pub const WEBEX_OAUTH_BASE: &str = "https://webexapis.com/v1";
@@ -292,15 +294,110 @@ pub enum Status {
     },
 }
 
+/// The kinds of persisted lifecycle; each has its own namespace of store keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Connector,
+    ServiceApp,
+    Node,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Connector => "connector/",
+            Kind::ServiceApp => "service-app/",
+            Kind::Node => "node/",
+        }
+    }
+
+    /// Whether an entry stored under the bare name (before keys had a namespace) is one this
+    /// kind wrote: node authorizations always stored a credential fingerprint, connectors and
+    /// service apps never did.
+    fn wrote(self, entry: &StoredTokens) -> bool {
+        match self {
+            Kind::Node => entry.fingerprint.is_some(),
+            Kind::Connector | Kind::ServiceApp => entry.fingerprint.is_none(),
+        }
+    }
+}
+
 /// The state every persisted lifecycle shares.
 pub(crate) struct Lifecycle {
     pub name: String,
+    /// `<kind>/<name>`: a connector and a node authorization of the same name once shared a
+    /// key, and each deleted the other's tokens.
+    key: String,
+    /// The bare name, where entries were stored before keys had a namespace.
+    legacy_key: String,
+    kind: Kind,
     pub store: Arc<dyn TokenStore>,
     pub clock: Arc<dyn Clock>,
-    pub status: Mutex<Status>,
+    status: Mutex<Status>,
 }
 
 impl Lifecycle {
+    /// A lifecycle named `name` whose entry lives under `<kind>/<key_name>` (the name, or its
+    /// normalized form), reading `legacy_key` for entries of older versions.
+    pub fn new(
+        kind: Kind,
+        name: String,
+        key_name: &str,
+        legacy_key: String,
+        store: Arc<dyn TokenStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            key: format!("{}{key_name}", kind.prefix()),
+            name,
+            legacy_key,
+            kind,
+            store,
+            clock,
+            status: Mutex::new(Status::NotAuthorized),
+        }
+    }
+
+    /// The key of this lifecycle's entry in its store.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Exclusive access to this lifecycle's store entry.
+    pub async fn lock(&self) -> Result<StoreLock, Error> {
+        self.store.lock(&self.key).await
+    }
+
+    /// The stored entry. An entry an older version left under the bare name is moved to the
+    /// namespaced key on first read (when this kind wrote it), so upgrading loses nothing.
+    /// Call with [`Lifecycle::lock`] held.
+    pub async fn load(&self) -> Result<Option<StoredTokens>, Error> {
+        if let Some(stored) = self.store.load(&self.key).await? {
+            return Ok(Some(stored));
+        }
+        let Some(old) = self.store.load(&self.legacy_key).await? else {
+            return Ok(None);
+        };
+        if !self.kind.wrote(&old) {
+            return Ok(None);
+        }
+        self.store.save(&self.key, old.clone()).await?;
+        self.store.remove(&self.legacy_key).await?;
+        tracing::info!(source = %self.name, key = %self.key, "stored tokens moved to their namespaced key");
+        Ok(Some(old))
+    }
+
+    /// Removes the stored entry, and one an older version left under the bare name.
+    pub async fn remove(&self) -> Result<(), Error> {
+        self.store.remove(&self.key).await?;
+        if let Some(old) = self.store.load(&self.legacy_key).await?
+            && self.kind.wrote(&old)
+        {
+            self.store.remove(&self.legacy_key).await?;
+        }
+        Ok(())
+    }
+
     pub fn status(&self) -> Status {
         self.status
             .lock()
@@ -383,7 +480,7 @@ impl Lifecycle {
             updated_at: self.clock.now(),
         };
         let token = token_of(&stored);
-        self.store.save(&self.name, stored).await?;
+        self.store.save(&self.key, stored).await?;
         self.set_status(Status::Authorized);
         Ok(token)
     }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::oauth::{self, Endpoint, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, StoredTokens,
     SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -98,6 +98,12 @@ impl ServiceApp {
     pub fn status(&self) -> Status {
         self.cache.fetcher().lifecycle.status()
     }
+
+    /// The key of the app's entry in its token store: `service-app/<name>`. (Entries an older
+    /// version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.cache.fetcher().lifecycle.key()
+    }
 }
 
 impl ServiceAppBuilder {
@@ -177,12 +183,14 @@ impl ServiceAppBuilder {
             .push(&self.application_id)
             .push("token");
         let fetcher = ServiceAppFetcher {
-            lifecycle: Lifecycle {
-                name: self.name,
-                store: self.store,
-                clock: Arc::clone(&self.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::ServiceApp,
+                self.name.clone(),
+                &self.name,
+                self.name.clone(),
+                self.store,
+                Arc::clone(&self.clock),
+            ),
             client_id: self.client_id,
             client_secret: self.client_secret,
             target_org_id: self.target_org_id,
@@ -208,8 +216,8 @@ impl ServiceAppFetcher {
     async fn get(&self, request: FetchRequest) -> Result<AccessToken, Error> {
         let lifecycle = &self.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        let stored = lifecycle.store.load(&lifecycle.name).await?;
+        let _lock = lifecycle.lock().await?;
+        let stored = lifecycle.load().await?;
         if let Some(token) = stored
             .as_ref()
             .and_then(|s| lifecycle.reusable(s, &request))

@@ -74,7 +74,7 @@ async fn tokens_are_fetched_with_client_credentials_and_carry_the_fingerprint() 
     );
     engage.token().await.unwrap();
     ok.assert_calls_async(1).await;
-    let stored = store.load("engage-us").await.unwrap().unwrap();
+    let stored = store.load(engage.store_key()).await.unwrap().unwrap();
     assert_eq!(stored.fingerprint.as_deref(), Some(fingerprint.as_str()));
     assert!(!fingerprint.contains("secret-1"));
     assert_eq!(engage.status(), Status::Authorized);
@@ -235,4 +235,58 @@ fn credentials_never_show_secrets() {
         assert!(!debug.contains("s3cret"), "{debug}");
         assert_eq!(credentials.fingerprint().len(), 64);
     }
+}
+
+#[tokio::test]
+async fn a_connector_and_a_node_authorization_of_the_same_name_keep_their_own_tokens() {
+    let server = MockServer::start_async().await;
+    let ok = accepts(&server, "secret-1", "tok-node").await;
+    let refresh = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("refresh_token", "connector-refresh");
+            then.status(200)
+                .json_body(json!({"access_token": "tok-connector-2", "expires_in": 3600}));
+        })
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let connector =
+        wxcc_auth::Connector::builder("shared", "cid", "cs", "https://bot.example.com/cb")
+            .oauth_base(server.url("/v1"))
+            .store(store.clone())
+            .build()
+            .unwrap();
+    let authorize = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("grant_type", "authorization_code");
+            then.status(200).json_body(json!({
+                "access_token": "tok-connector-1", "expires_in": 3600, "refresh_token": "connector-refresh"
+            }));
+        })
+        .await;
+    let request = connector.authorization_request(false).unwrap();
+    connector
+        .complete(&request, request.state(), "code")
+        .await
+        .unwrap();
+    authorize.assert_calls_async(1).await;
+
+    let registry = registry(&server, store.clone());
+    let node = registry
+        .add(
+            "shared",
+            Credentials::client_credentials("tenant", "secret-1"),
+        )
+        .unwrap();
+    assert_eq!(value(&node.token().await.unwrap()), "tok-node");
+    ok.assert_calls_async(1).await;
+
+    // The connector's refresh token survived the node authorization's first fetch.
+    connector.invalidate(&SecretString::from("tok-connector-1"));
+    assert_eq!(value(&connector.token().await.unwrap()), "tok-connector-2");
+    refresh.assert_calls_async(1).await;
+    assert_eq!(connector.status(), Status::Authorized);
 }

@@ -112,7 +112,11 @@ async fn secrets_stay_out_of_debug_errors_and_logs() {
         .refresh_token("refresh-t0ken-1")
         .build()
         .unwrap();
-    let stored = file_store.load("ops").await.unwrap().unwrap();
+    let stored = file_store
+        .load(connector.store_key())
+        .await
+        .unwrap()
+        .unwrap();
     let memory = MemoryStore::new();
     memory.save("ops", stored.clone()).await.unwrap();
 

@@ -32,7 +32,7 @@ async fn a_portal_refresh_token_is_used_then_the_stored_one() {
         .unwrap();
     assert_eq!(app.token().await.unwrap().secret().expose_secret(), "acc-1");
     first.assert_calls_async(1).await;
-    let stored = store.load("wallboard").await.unwrap().unwrap();
+    let stored = store.load(app.store_key()).await.unwrap().unwrap();
     assert_eq!(stored.refresh_token.unwrap().expose_secret(), "ref-2");
     assert_eq!(app.status(), Status::Authorized);
 }
