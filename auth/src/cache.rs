@@ -136,9 +136,20 @@ struct State {
     rejected: Option<AccessToken>,
     /// Completed fetches, successful or not.
     epoch: u64,
+    /// Tokens installed or dropped from outside (`set`, `clear`). A fetch that started before
+    /// one of those has its result dropped: it was made with what was true before (old
+    /// credentials, a removed authorization) and must not replace what came after.
+    installs: u64,
     last_error: Option<Error>,
     failures: u32,
     retry_not_before: Option<DateTime<Utc>>,
+}
+
+/// How one look at the cache ended.
+enum Attempt {
+    Done(Result<AccessToken, Error>),
+    /// A fetch ran, and a token was installed or dropped from outside meanwhile.
+    Superseded(Result<AccessToken, Error>),
 }
 
 struct Cached {
@@ -197,6 +208,7 @@ impl<F: TokenFetcher> TokenCache<F> {
         state.failures = 0;
         state.retry_not_before = None;
         state.epoch += 1;
+        state.installs += 1;
     }
 
     /// Drops the cached token and any backoff, so the next call fetches.
@@ -206,6 +218,7 @@ impl<F: TokenFetcher> TokenCache<F> {
         state.last_error = None;
         state.failures = 0;
         state.retry_not_before = None;
+        state.installs += 1;
     }
 
     /// A valid token: the cached one, or a fresh one from the fetcher.
@@ -214,34 +227,52 @@ impl<F: TokenFetcher> TokenCache<F> {
     ///
     /// The fetcher's error, or [`Error::Timeout`] when it takes longer than the fetch timeout.
     pub async fn get(&self) -> Result<AccessToken, Error> {
+        // A token installed from outside while a fetch ran supersedes the fetch: look again.
+        // Bounded, so that a caller racing endless installs still gets an answer.
+        let mut superseded = 0;
+        loop {
+            match self.get_once().await {
+                Attempt::Done(result) => return result,
+                Attempt::Superseded(result) => {
+                    superseded += 1;
+                    if superseded >= 3 {
+                        return result;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn get_once(&self) -> Attempt {
+        use Attempt::Done;
         let inner = &self.inner;
         let observed = {
             let now = inner.clock.now();
             let state = read(&inner.state);
             if let Some(token) = state.fresh(now) {
-                return Ok(token);
+                return Done(Ok(token));
             }
             if let Some(answer) = state.during_backoff(now) {
-                return answer;
+                return Done(answer);
             }
             state.epoch
         };
 
         let _fetching = inner.fetching.lock().await;
         let now = inner.clock.now();
-        let request = {
+        let (request, installs) = {
             let state = read(&inner.state);
             if state.epoch != observed {
                 // A fetch finished while this caller waited: share its outcome.
                 if let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now)) {
-                    return Ok(cached.token.clone());
+                    return Done(Ok(cached.token.clone()));
                 }
                 if let Some(error) = &state.last_error {
-                    return Err(error.clone());
+                    return Done(Err(error.clone()));
                 }
             }
             if let Some(token) = state.fresh(now) {
-                return Ok(token);
+                return Done(Ok(token));
             }
             let (cause, previous) = match (&state.current, &state.rejected) {
                 (Some(c), _) if c.valid_at(now) => (FetchCause::Expiring, Some(c.token.clone())),
@@ -249,7 +280,7 @@ impl<F: TokenFetcher> TokenCache<F> {
                 (None, Some(rejected)) => (FetchCause::Rejected, Some(rejected.clone())),
                 (None, None) => (FetchCause::Initial, None),
             };
-            FetchRequest { cause, previous }
+            (FetchRequest { cause, previous }, state.installs)
         };
 
         tracing::debug!(source = inner.fetcher.name(), cause = ?request.cause, "fetching a token");
@@ -265,8 +296,15 @@ impl<F: TokenFetcher> TokenCache<F> {
 
         let now = inner.clock.now();
         let mut state = write(&inner.state);
+        if state.installs != installs {
+            tracing::debug!(
+                source = inner.fetcher.name(),
+                "a token was installed or dropped while fetching; the fetched result is dropped"
+            );
+            return Attempt::Superseded(result);
+        }
         state.epoch += 1;
-        match result {
+        Done(match result {
             Ok(token) => {
                 state.current = Some(self.cached(token.clone(), now));
                 state.rejected = None;
@@ -286,14 +324,14 @@ impl<F: TokenFetcher> TokenCache<F> {
                         .ok()
                         .and_then(|d| now.checked_add_signed(d));
                     if let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now)) {
-                        return Ok(cached.token.clone());
+                        return Done(Ok(cached.token.clone()));
                     }
                 } else {
                     state.retry_not_before = None;
                 }
                 Err(error)
             }
-        }
+        })
     }
 
     fn cached(&self, token: AccessToken, now: DateTime<Utc>) -> Cached {

@@ -220,6 +220,7 @@ impl Connector {
         let core = self.core();
         let lifecycle = &core.lifecycle;
         let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("client_id", core.client_id.as_str()),
@@ -237,7 +238,9 @@ impl Connector {
             .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await?;
         let previous = lifecycle.load().await?;
-        let token = lifecycle.persist(issued, previous.as_ref(), None).await?;
+        let token = lifecycle
+            .persist(generation, issued, previous.as_ref(), None)
+            .await?;
         self.cache.set(token);
         tracing::info!(source = %lifecycle.name, "connector authorized");
         Ok(())
@@ -363,25 +366,31 @@ impl ConnectorFetcher {
         let lifecycle = &core.lifecycle;
         lifecycle.check()?;
         let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
         let Some(stored) = lifecycle.load().await? else {
             return Err(lifecycle.require_reauthorization(
+                generation,
                 "it was never authorized; run the authorize step (authorization_request, then complete)",
             ));
         };
         if let Some(token) = lifecycle.reusable(&stored, &request) {
-            lifecycle.set_status(Status::Authorized);
+            lifecycle.set_status_at(generation, Status::Authorized);
             return Ok(token);
         }
         let Some(refresh_token) = stored.refresh_token.clone() else {
-            return Err(lifecycle
-                .require_reauthorization("no refresh token is stored; run the authorize step"));
+            return Err(lifecycle.require_reauthorization(
+                generation,
+                "no refresh token is stored; run the authorize step",
+            ));
         };
         if stored
             .refresh_expires_at
             .is_some_and(|at| at <= lifecycle.clock.now())
         {
-            return Err(lifecycle
-                .require_reauthorization("the refresh token expired; run the authorize step"));
+            return Err(lifecycle.require_reauthorization(
+                generation,
+                "the refresh token expired; run the authorize step",
+            ));
         }
         let form = [
             ("grant_type", "refresh_token"),
@@ -398,8 +407,13 @@ impl ConnectorFetcher {
             .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await
         {
-            Ok(issued) => lifecycle.persist(issued, Some(&stored), None).await,
+            Ok(issued) => {
+                lifecycle
+                    .persist(generation, issued, Some(&stored), None)
+                    .await
+            }
             Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(
+                generation,
                 format!("Webex refused the refresh token ({error}); run the authorize step"),
             )),
             Err(error) => Err(error),

@@ -300,20 +300,34 @@ impl NodeAuthorizations {
         let fetcher = node.cache.fetcher();
         let lifecycle = &fetcher.lifecycle;
         let fingerprint = credentials.fingerprint();
+        // The entry lock is held from proving the credentials to handing out the token, so no
+        // token call of the old credentials runs in between (they read the credentials under
+        // the same lock), and a removal waits for it to end before deleting what it stored.
+        let _lock = lifecycle.lock().await?;
+        if fetcher.removed.load(Ordering::SeqCst) {
+            return Err(removed(lifecycle));
+        }
+        let generation = lifecycle.generation();
         let token = match &credentials {
             Credentials::AccessKey(key) => AccessToken::new(key.clone()),
             Credentials::Connector(connector) => connector.token().await?,
             _ => {
-                let _lock = lifecycle.lock().await?;
                 let issued = fetcher.mint(&credentials).await?;
-                lifecycle.persist(issued, None, Some(fingerprint)).await?
+                lifecycle
+                    .persist(generation, issued, None, Some(fingerprint))
+                    .await?
             }
         };
-        *fetcher
-            .credentials
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = credentials;
-        lifecycle.set_status(Status::Authorized);
+        let swapped = lifecycle.advance_at(generation, Status::Authorized, || {
+            *fetcher
+                .credentials
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = credentials;
+        });
+        if !swapped {
+            // Removed meanwhile: the removal stands.
+            return Err(lifecycle.superseded());
+        }
         node.cache.set(token);
         tracing::info!(source = %lifecycle.name, "node authorization re-authorized");
         Ok(())
@@ -346,11 +360,14 @@ impl NodeAuthorizations {
         if let Some(node) = node {
             let fetcher = node.cache.fetcher();
             fetcher.removed.store(true, Ordering::SeqCst);
-            fetcher
-                .lifecycle
-                .set_status(Status::ReauthorizationRequired {
-                    reason: "the authorization was removed; point the client at another one".into(),
-                });
+            // A new generation: a token call or re-authorization in flight can no longer change
+            // the status, and its token is not handed out.
+            fetcher.lifecycle.advance(Status::ReauthorizationRequired {
+                reason: REMOVED.into(),
+            });
+            node.cache.clear();
+            // Whatever such a call stores before it releases the entry is deleted after it.
+            let _lock = fetcher.lifecycle.lock().await?;
             node.cache.clear();
             fetcher.lifecycle.remove().await?;
         }
@@ -486,19 +503,28 @@ impl NodeFetcher {
     async fn get(&self, request: FetchRequest) -> Result<AccessToken, Error> {
         let lifecycle = &self.lifecycle;
         if self.removed.load(Ordering::SeqCst) {
-            return Err(lifecycle
-                .reauthorize("the authorization was removed; point the client at another one"));
+            return Err(removed(lifecycle));
         }
         lifecycle.check()?;
+        // The credentials and the generation are read under the entry lock, which
+        // `reauthorize` holds while it swaps them: this call works with one set of credentials
+        // throughout, and never with ones older than what the store holds.
+        let _lock = lifecycle.lock().await?;
+        if self.removed.load(Ordering::SeqCst) {
+            return Err(removed(lifecycle));
+        }
+        lifecycle.check()?;
+        let generation = lifecycle.generation();
         let credentials = self.credentials();
         match &credentials {
             Credentials::AccessKey(key) => {
                 if request.cause == FetchCause::Rejected {
                     return Err(lifecycle.require_reauthorization(
+                        generation,
                         "the provider rejected the access key; call reauthorize with a new one",
                     ));
                 }
-                lifecycle.set_status(Status::Authorized);
+                lifecycle.set_status_at(generation, Status::Authorized);
                 return Ok(AccessToken::new(key.clone()));
             }
             Credentials::Connector(connector) => {
@@ -510,24 +536,34 @@ impl NodeFetcher {
             _ => {}
         }
         let fingerprint = credentials.fingerprint();
-        let _lock = lifecycle.lock().await?;
         if let Some(stored) = lifecycle.load().await? {
             if stored.fingerprint.as_deref() != Some(fingerprint.as_str()) {
                 tracing::info!(source = %lifecycle.name, "credentials changed; discarding tokens minted with the old ones");
                 lifecycle.remove().await?;
             } else if let Some(token) = lifecycle.reusable(&stored, &request) {
-                lifecycle.set_status(Status::Authorized);
+                lifecycle.set_status_at(generation, Status::Authorized);
                 return Ok(token);
             }
         }
         match self.mint(&credentials).await {
-            Ok(issued) => lifecycle.persist(issued, None, Some(fingerprint)).await,
-            Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(format!(
+            Ok(issued) => {
+                lifecycle
+                    .persist(generation, issued, None, Some(fingerprint))
+                    .await
+            }
+            Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(generation, format!(
                 "the provider rejected the credentials ({error}); call reauthorize with new ones"
             ))),
             Err(error) => Err(error),
         }
     }
+}
+
+/// Why a removed authorization gets no tokens.
+const REMOVED: &str = "the authorization was removed; point the client at another one";
+
+fn removed(lifecycle: &Lifecycle) -> Error {
+    lifecycle.reauthorize(REMOVED)
 }
 
 impl TokenFetcher for NodeFetcher {

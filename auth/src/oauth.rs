@@ -333,7 +333,16 @@ pub(crate) struct Lifecycle {
     kind: Kind,
     pub store: Arc<dyn TokenStore>,
     pub clock: Arc<dyn Clock>,
-    status: Mutex<Status>,
+    standing: Mutex<Standing>,
+}
+
+/// The status, and how many times the credentials or the lifecycle itself were replaced
+/// (re-authorized, removed). A token call captures the generation under the store entry's lock
+/// and may only change the status or the store while it is unchanged, so a call started under
+/// old credentials never undoes what a newer re-authorization or a removal did.
+struct Standing {
+    generation: u64,
+    status: Status,
 }
 
 impl Lifecycle {
@@ -354,7 +363,62 @@ impl Lifecycle {
             kind,
             store,
             clock,
-            status: Mutex::new(Status::NotAuthorized),
+            standing: Mutex::new(Standing {
+                generation: 0,
+                status: Status::NotAuthorized,
+            }),
+        }
+    }
+
+    fn standing(&self) -> std::sync::MutexGuard<'_, Standing> {
+        self.standing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The current generation; capture it with the store entry's lock held.
+    pub fn generation(&self) -> u64 {
+        self.standing().generation
+    }
+
+    /// Sets the status if the generation is still `generation`; says whether it did.
+    pub fn set_status_at(&self, generation: u64, status: Status) -> bool {
+        let mut standing = self.standing();
+        if standing.generation != generation {
+            return false;
+        }
+        standing.status = status;
+        true
+    }
+
+    /// If the generation is still `generation`: starts a new one with `status` and runs `swap`
+    /// (which installs the new credentials) before anyone can see the new generation. Says
+    /// whether it did.
+    pub fn advance_at(&self, generation: u64, status: Status, swap: impl FnOnce()) -> bool {
+        let mut standing = self.standing();
+        if standing.generation != generation {
+            return false;
+        }
+        standing.generation += 1;
+        standing.status = status;
+        swap();
+        true
+    }
+
+    /// Starts a new generation with `status`, whatever is in flight.
+    pub fn advance(&self, status: Status) {
+        let mut standing = self.standing();
+        standing.generation += 1;
+        standing.status = status;
+    }
+
+    /// The error for a token call whose generation has passed.
+    pub fn superseded(&self) -> Error {
+        match self.status() {
+            Status::ReauthorizationRequired { reason } => self.reauthorize(reason),
+            _ => self.reauthorize(
+                "it was re-authorized or removed while this token request was in flight; try again",
+            ),
         }
     }
 
@@ -399,17 +463,7 @@ impl Lifecycle {
     }
 
     pub fn status(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    pub fn set_status(&self, status: Status) {
-        *self
-            .status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
+        self.standing().status.clone()
     }
 
     /// Fails at once while re-authorization is required.
@@ -427,13 +481,17 @@ impl Lifecycle {
         }
     }
 
-    /// Enters the re-authorization state and returns the matching error.
-    pub fn require_reauthorization(&self, reason: impl Into<String>) -> Error {
+    /// Enters the re-authorization state, unless the generation has passed `generation` (what
+    /// a newer re-authorization or a removal decided stands), and returns the matching error.
+    pub fn require_reauthorization(&self, generation: u64, reason: impl Into<String>) -> Error {
         let reason = reason.into();
-        tracing::warn!(source = %self.name, %reason, "re-authorization required");
-        self.set_status(Status::ReauthorizationRequired {
+        let status = Status::ReauthorizationRequired {
             reason: reason.clone(),
-        });
+        };
+        if !self.set_status_at(generation, status) {
+            return self.superseded();
+        }
+        tracing::warn!(source = %self.name, %reason, "re-authorization required");
         self.reauthorize(reason)
     }
 
@@ -456,13 +514,18 @@ impl Lifecycle {
         valid.then(|| token_of(stored))
     }
 
-    /// Persists a token response. A response without a refresh token keeps the stored one.
+    /// Persists a token response, unless the generation has passed `generation`. A response
+    /// without a refresh token keeps the stored one.
     pub async fn persist(
         &self,
+        generation: u64,
         issued: Issued,
         previous: Option<&StoredTokens>,
         fingerprint: Option<String>,
     ) -> Result<AccessToken, Error> {
+        if self.generation() != generation {
+            return Err(self.superseded());
+        }
         let (refresh_token, refresh_expires_at) = match issued.refresh_token {
             Some(token) => (Some(token), issued.refresh_expires_at),
             None => (
@@ -481,7 +544,11 @@ impl Lifecycle {
         };
         let token = token_of(&stored);
         self.store.save(&self.key, stored).await?;
-        self.set_status(Status::Authorized);
+        // A removal may have passed while saving; it deletes the entry once this call releases
+        // the entry lock, and the status it set stands.
+        if !self.set_status_at(generation, Status::Authorized) {
+            return Err(self.superseded());
+        }
         Ok(token)
     }
 }

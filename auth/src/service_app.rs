@@ -217,12 +217,13 @@ impl ServiceAppFetcher {
         let lifecycle = &self.lifecycle;
         lifecycle.check()?;
         let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
         let stored = lifecycle.load().await?;
         if let Some(token) = stored
             .as_ref()
             .and_then(|s| lifecycle.reusable(s, &request))
         {
-            lifecycle.set_status(Status::Authorized);
+            lifecycle.set_status_at(generation, Status::Authorized);
             return Ok(token);
         }
         let now = lifecycle.clock.now();
@@ -253,7 +254,7 @@ impl ServiceAppFetcher {
                 .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
                 .await
             {
-                Ok(issued) => return self.keep(issued, stored.as_ref()).await,
+                Ok(issued) => return self.keep(generation, issued, stored.as_ref()).await,
                 Err(error) if oauth::is_rejection(&error) => refused = Some(error),
                 Err(error) => return Err(error),
             }
@@ -265,7 +266,7 @@ impl ServiceAppFetcher {
                 ),
                 None => "there is no refresh token and no minting source is configured".to_owned(),
             };
-            return Err(lifecycle.require_reauthorization(reason));
+            return Err(lifecycle.require_reauthorization(generation, reason));
         };
         let bearer = minter.token().await?;
         let body = serde_json::json!({
@@ -284,13 +285,15 @@ impl ServiceAppFetcher {
             )
             .await
         {
-            Ok(issued) => self.keep(issued, stored.as_ref()).await,
+            Ok(issued) => self.keep(generation, issued, stored.as_ref()).await,
             Err(error)
                 if oauth::is_rejection(&error)
                     || matches!(error, Error::TokenEndpoint { status: 403, .. }) =>
             {
-                Err(lifecycle
-                    .require_reauthorization(format!("Webex refused to mint a token ({error})")))
+                Err(lifecycle.require_reauthorization(
+                    generation,
+                    format!("Webex refused to mint a token ({error})"),
+                ))
             }
             Err(error) => Err(error),
         }
@@ -298,10 +301,14 @@ impl ServiceAppFetcher {
 
     async fn keep(
         &self,
+        generation: u64,
         issued: oauth::Issued,
         previous: Option<&StoredTokens>,
     ) -> Result<AccessToken, Error> {
-        let token = self.lifecycle.persist(issued, previous, None).await?;
+        let token = self
+            .lifecycle
+            .persist(generation, issued, previous, None)
+            .await?;
         // The portal's refresh token now lives in the store, which wins from here on.
         *self
             .seed
