@@ -305,8 +305,14 @@ impl ConnectorBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for an unusable URL, or write scopes on a read-only connector.
+    /// [`Error::Config`] for an empty name, an unusable URL, or write scopes on a read-only
+    /// connector.
     pub fn build(self) -> Result<Connector, Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::Config(
+                "a connector needs a name that is not empty or only white space".into(),
+            ));
+        }
         let scopes = match self.scopes {
             Some(scopes) => scopes,
             None => {

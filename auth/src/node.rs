@@ -146,7 +146,9 @@ impl fmt::Debug for Credentials {
 
 /// A registry of named, reusable authorizations.
 ///
-/// - Names are unique.
+/// - Names are unique, ignoring case, surrounding white space and Unicode compatibility forms
+///   (`"Engage-US"`, `" engage-us "` and a full-width `"Ｅｎｇａｇｅ-US"` are one name), and not
+///   empty. Lookups ignore the same differences.
 /// - When the provider rejects the credentials, the authorization enters
 ///   [`Status::ReauthorizationRequired`] and fails at once (no retry storm against the token
 ///   endpoint) until [`NodeAuthorizations::reauthorize`] succeeds. `reauthorize` gets a token
@@ -225,28 +227,32 @@ impl NodeAuthorizations {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Adds an authorization. It gets its first token when a client first needs one.
+    /// Adds an authorization. It gets its first token when a client first needs one. Its name
+    /// is `name` without surrounding white space.
     ///
     /// # Errors
     ///
-    /// [`Error::NameTaken`] if the name is in use.
+    /// [`Error::NameTaken`] if the name, or one that looks the same (see
+    /// [`NodeAuthorizations`]), is in use; [`Error::Config`] for an empty name.
     pub fn add(
         &self,
         name: impl Into<String>,
         credentials: Credentials,
     ) -> Result<NodeAuthorization, Error> {
-        let name = name.into();
+        let given = name.into();
+        let key = normalized(&given)?;
         let mut entries = self.entries();
-        if entries.contains_key(&name) {
-            return Err(Error::NameTaken { name });
+        if entries.contains_key(&key) {
+            return Err(Error::NameTaken { name: given });
         }
         let registry = &self.inner;
         let fetcher = NodeFetcher {
             lifecycle: Lifecycle::new(
                 Kind::Node,
-                name.clone(),
-                &name,
-                name.clone(),
+                given.trim().to_owned(),
+                &key,
+                // Older versions keyed the store by the name exactly as given.
+                given.clone(),
                 Arc::clone(&registry.store),
                 Arc::clone(&registry.clock),
             ),
@@ -260,7 +266,7 @@ impl NodeAuthorizations {
             Arc::clone(&registry.clock),
         );
         let node = Arc::new(Node { cache });
-        entries.insert(name, Arc::clone(&node));
+        entries.insert(key, Arc::clone(&node));
         Ok(NodeAuthorization { node })
     }
 
@@ -270,19 +276,24 @@ impl NodeAuthorizations {
     ///
     /// [`Error::UnknownAuthorization`].
     pub fn get(&self, name: &str) -> Result<NodeAuthorization, Error> {
+        let unknown = || Error::UnknownAuthorization {
+            name: name.to_owned(),
+        };
+        let key = normalized(name).map_err(|_| unknown())?;
         self.entries()
-            .get(name)
+            .get(&key)
             .map(|node| NodeAuthorization {
                 node: Arc::clone(node),
             })
-            .ok_or_else(|| Error::UnknownAuthorization {
-                name: name.to_owned(),
-            })
+            .ok_or_else(unknown)
     }
 
     /// The names of all authorizations.
     pub fn names(&self) -> Vec<String> {
-        self.entries().keys().cloned().collect()
+        self.entries()
+            .values()
+            .map(|node| node.cache.name().to_owned())
+            .collect()
     }
 
     /// Replaces the credentials of `name` after proving them: a token is obtained with the new
@@ -341,13 +352,13 @@ impl NodeAuthorizations {
     ///
     /// [`Error::UnknownAuthorization`], [`Error::InUse`], or a store error.
     pub async fn remove(&self, name: &str, force: bool) -> Result<(), Error> {
+        let unknown = || Error::UnknownAuthorization {
+            name: name.to_owned(),
+        };
+        let key = normalized(name).map_err(|_| unknown())?;
         let node = {
             let mut entries = self.entries();
-            let node = entries
-                .get(name)
-                .ok_or_else(|| Error::UnknownAuthorization {
-                    name: name.to_owned(),
-                })?;
+            let node = entries.get(&key).ok_or_else(unknown)?;
             let users = Arc::strong_count(node) - 1;
             if users > 0 && !force {
                 return Err(Error::InUse {
@@ -355,7 +366,7 @@ impl NodeAuthorizations {
                     users,
                 });
             }
-            entries.remove(name)
+            entries.remove(&key)
         };
         if let Some(node) = node {
             let fetcher = node.cache.fetcher();
@@ -557,6 +568,24 @@ impl NodeFetcher {
             Err(error) => Err(error),
         }
     }
+}
+
+/// The form of a name that decides uniqueness: without surrounding white space, in NFKC (so
+/// composed and decomposed accents, and full-width or other compatibility forms, are one) and
+/// lower case. Names that differ only in those ways look alike to a person, and a flow author
+/// picking one from a list must never get the other. (Look-alikes across scripts, such as a
+/// Cyrillic `а` for a Latin `a`, are not detected.)
+fn normalized(name: &str) -> Result<String, Error> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let folded: String = name.trim().nfkc().collect::<String>().to_lowercase();
+    // Lower-casing can leave text that is no longer in NFKC; normalize once more.
+    let key: String = folded.nfkc().collect();
+    if key.trim().is_empty() {
+        return Err(Error::Config(
+            "a node authorization needs a name that is not empty or only white space".into(),
+        ));
+    }
+    Ok(key)
 }
 
 /// Why a removed authorization gets no tokens.

@@ -169,8 +169,13 @@ impl ServiceAppBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for an unusable URL or application id.
+    /// [`Error::Config`] for an empty name, an unusable URL or application id.
     pub fn build(self) -> Result<ServiceApp, Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::Config(
+                "a service app needs a name that is not empty or only white space".into(),
+            ));
+        }
         let base = self.oauth_base.trim_end_matches('/');
         let http = match self.http {
             Some(http) => http,

@@ -451,3 +451,43 @@ async fn a_forced_remove_during_reauthorize_is_not_undone() {
         "nothing stored revives it"
     );
 }
+
+#[tokio::test]
+async fn look_alike_names_are_one_name_and_empty_names_are_refused() {
+    let server = MockServer::start_async().await;
+    let registry = registry(&server, Arc::new(MemoryStore::new()));
+    let cafe = registry
+        .add("Café-US", Credentials::access_key("k"))
+        .unwrap();
+    // Case, surrounding spaces, a decomposed accent, full-width letters.
+    for twin in [
+        "café-us",
+        "  CAFÉ-US\t",
+        "Cafe\u{301}-US",
+        "\u{ff23}\u{ff41}\u{ff46}\u{e9}-US",
+    ] {
+        let error = registry
+            .add(twin, Credentials::access_key("k2"))
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::NameTaken { .. }),
+            "`{twin}`: {error:?}"
+        );
+        assert_eq!(registry.get(twin).unwrap().name(), "Café-US", "`{twin}`");
+    }
+    assert_eq!(registry.names(), ["Café-US"]);
+    for empty in ["", "   ", "\u{3000}"] {
+        let error = registry
+            .add(empty, Credentials::access_key("k"))
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "`{empty}`: {error:?}");
+    }
+    let connector =
+        wxcc_auth::Connector::builder(" ", "cid", "cs", "https://bot.example.com/cb").build();
+    assert!(matches!(connector, Err(Error::Config(_))));
+    let app = wxcc_auth::ServiceApp::builder("", "app", "cid", "cs", "org").build();
+    assert!(matches!(app, Err(Error::Config(_))));
+    drop(cafe);
+    registry.remove(" café-us ", false).await.unwrap();
+    assert!(registry.names().is_empty());
+}
