@@ -106,7 +106,14 @@ impl Default for CacheSettings {
 /// - When a fetch fails while the old token is still valid, callers keep getting the old token
 ///   and the fetch is retried with exponential backoff. When there is no valid token, callers
 ///   get the failure at once until the backoff has passed: no retry storm against the token
-///   endpoint.
+///   endpoint. Every failure backs off, transient or not; a refusal of the credentials is not
+///   served the old token meanwhile.
+/// - A rejected token ([`TokenSource::invalidate`]) is replaced at once, and so is its
+///   replacement; from the third rejected token in a row the same backoff applies, and the
+///   rejected token is kept (so callers get the server's `401`) until it has passed.
+/// - A fetch that panics fails the callers waiting for it with [`Error::FetcherPanicked`]; the
+///   cache stays usable.
+/// - A token set or cleared while a fetch runs wins over that fetch's result.
 ///
 /// Cloning is cheap and clones share the cache.
 pub struct TokenCache<F> {
@@ -143,7 +150,17 @@ struct State {
     last_error: Option<Error>,
     failures: u32,
     retry_not_before: Option<DateTime<Utc>>,
+    /// Tokens rejected in a row, each fetched to replace the one before; reset by a token
+    /// that lives to its refresh time, or by `set`.
+    rejections: u32,
 }
+
+/// From this many rejected tokens in a row, the next fetch waits a backoff. The first
+/// rejection of a token that worked is refreshed at once (it expired or was revoked early),
+/// and so is the second (a concurrent refresh elsewhere may have revoked its replacement);
+/// past that the server rejects every token (a missing scope, a wrong organization), and a
+/// fetch per request would only add a token call to each.
+const REJECTIONS_BEFORE_BACKOFF: u32 = 3;
 
 /// How one look at the cache ended.
 enum Attempt {
@@ -155,6 +172,8 @@ enum Attempt {
 struct Cached {
     token: AccessToken,
     refresh_at: Option<DateTime<Utc>>,
+    /// Its rejection started a backoff: the next rejection after the backoff drops it.
+    backed_off: bool,
 }
 
 impl Cached {
@@ -207,6 +226,7 @@ impl<F: TokenFetcher> TokenCache<F> {
         state.last_error = None;
         state.failures = 0;
         state.retry_not_before = None;
+        state.rejections = 0;
         state.epoch += 1;
         state.installs += 1;
     }
@@ -218,6 +238,7 @@ impl<F: TokenFetcher> TokenCache<F> {
         state.last_error = None;
         state.failures = 0;
         state.retry_not_before = None;
+        state.rejections = 0;
         state.installs += 1;
     }
 
@@ -282,6 +303,7 @@ impl<F: TokenFetcher> TokenCache<F> {
             };
             (FetchRequest { cause, previous }, state.installs)
         };
+        let cause = request.cause;
 
         tracing::debug!(source = inner.fetcher.name(), cause = ?request.cause, "fetching a token");
         let timeout = inner.settings.fetch_timeout;
@@ -309,7 +331,12 @@ impl<F: TokenFetcher> TokenCache<F> {
                 state.current = Some(self.cached(token.clone(), now));
                 state.rejected = None;
                 state.last_error = None;
-                state.failures = 0;
+                // A token fetched because the last one was rejected has not proven itself yet:
+                // if it is rejected too, the count of rejections and the backoff go on.
+                if cause != FetchCause::Rejected {
+                    state.failures = 0;
+                    state.rejections = 0;
+                }
                 state.retry_not_before = None;
                 tracing::debug!(source = inner.fetcher.name(), expires_at = ?token.expires_at(), "token fetched");
                 Ok(token)
@@ -317,17 +344,14 @@ impl<F: TokenFetcher> TokenCache<F> {
             Err(error) => {
                 tracing::warn!(source = inner.fetcher.name(), %error, "token fetch failed");
                 state.last_error = Some(error.clone());
-                if error.is_transient() {
-                    state.failures = state.failures.saturating_add(1);
-                    let wait = backoff(&inner.settings, state.failures);
-                    state.retry_not_before = TimeDelta::from_std(wait)
-                        .ok()
-                        .and_then(|d| now.checked_add_signed(d));
-                    if let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now)) {
-                        return Done(Ok(cached.token.clone()));
-                    }
-                } else {
-                    state.retry_not_before = None;
+                // Every failure backs off, transient or not: an endpoint that keeps refusing
+                // (or a fetcher that keeps failing) gets one call per backoff, not one per
+                // request. Setting a token, clearing the cache or re-authorizing ends it.
+                state.back_off(&inner.settings, now);
+                if error.is_transient()
+                    && let Some(cached) = state.current.as_ref().filter(|c| c.valid_at(now))
+                {
+                    return Done(Ok(cached.token.clone()));
                 }
                 Err(error)
             }
@@ -351,7 +375,11 @@ impl<F: TokenFetcher> TokenCache<F> {
                 TimeDelta::from_std(lead.saturating_add(jitter)).unwrap_or(TimeDelta::zero());
             expires_at - lead.min(TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::zero()))
         });
-        Cached { token, refresh_at }
+        Cached {
+            token,
+            refresh_at,
+            backed_off: false,
+        }
     }
 }
 
@@ -394,16 +422,28 @@ impl State {
             .map(|c| c.token.clone())
     }
 
-    /// While backing off after a failed fetch: the still-valid token, or the failure.
+    /// While backing off after a failed fetch or repeated rejections: the still-valid token
+    /// (unless the failure was not transient, such as a refusal of the credentials), or the
+    /// failure.
     fn during_backoff(&self, now: DateTime<Utc>) -> Option<Result<AccessToken, Error>> {
         let until = self.retry_not_before?;
         if now >= until {
             return None;
         }
-        if let Some(cached) = self.current.as_ref().filter(|c| c.valid_at(now)) {
+        let serve = self.last_error.as_ref().is_none_or(Error::is_transient);
+        if serve && let Some(cached) = self.current.as_ref().filter(|c| c.valid_at(now)) {
             return Some(Ok(cached.token.clone()));
         }
         self.last_error.clone().map(Err)
+    }
+
+    /// Counts one more failure and waits the backoff for it before the next fetch.
+    fn back_off(&mut self, settings: &CacheSettings, now: DateTime<Utc>) {
+        self.failures = self.failures.saturating_add(1);
+        let wait = backoff(settings, self.failures);
+        self.retry_not_before = TimeDelta::from_std(wait)
+            .ok()
+            .and_then(|d| now.checked_add_signed(d));
     }
 }
 
@@ -457,19 +497,48 @@ impl<F: TokenFetcher> TokenSource for TokenCache<F> {
     }
 
     fn invalidate(&self, rejected: &SecretString) {
-        let mut state = write(&self.inner.state);
-        let matches = state
+        let inner = &self.inner;
+        let now = inner.clock.now();
+        let mut state = write(&inner.state);
+        let backing_off = state.retry_not_before.is_some_and(|until| now < until);
+        let Some(backed_off) = state
             .current
             .as_ref()
-            .is_some_and(|c| c.token.secret().expose_secret() == rejected.expose_secret());
-        if matches {
-            state.rejected = state.current.take().map(|c| c.token);
-            state.retry_not_before = None;
+            .filter(|c| c.token.secret().expose_secret() == rejected.expose_secret())
+            .map(|c| c.backed_off)
+        else {
+            return;
+        };
+        if backing_off {
+            // Backing off: the token stays until the backoff ends, so the caller gets the
+            // server's 401 instead of starting another fetch.
             tracing::debug!(
-                source = self.inner.fetcher.name(),
-                "token rejected by the server; dropped"
+                source = inner.fetcher.name(),
+                "token rejected while backing off; kept until the backoff ends"
             );
+            return;
         }
+        if !backed_off {
+            state.rejections = state.rejections.saturating_add(1);
+            if state.rejections >= REJECTIONS_BEFORE_BACKOFF {
+                // Back off as after a failed fetch, keeping the token meanwhile.
+                if let Some(current) = state.current.as_mut() {
+                    current.backed_off = true;
+                }
+                state.back_off(&inner.settings, now);
+                tracing::warn!(
+                    source = inner.fetcher.name(),
+                    failures = state.failures,
+                    "freshly fetched tokens keep being rejected; backing off before the next fetch"
+                );
+                return;
+            }
+        }
+        state.rejected = state.current.take().map(|c| c.token);
+        tracing::debug!(
+            source = inner.fetcher.name(),
+            "token rejected by the server; dropped"
+        );
     }
 
     fn access_level(&self) -> AccessLevel {

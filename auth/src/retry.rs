@@ -13,9 +13,9 @@ use crate::Access;
 ///   after the server's `Retry-After` (seconds or an HTTP date) plus up to a quarter of it at
 ///   random, or after a jittered backoff when the header is missing, as long as the wait fits
 ///   `max_retry_after` and the deadline.
-/// - `502`, `503`, `504` and transport errors: sent again with jittered exponential backoff, but
-///   only for operations classified read or sent with an idempotent method (`GET`, `HEAD`,
-///   `PUT`, `DELETE`, `OPTIONS`). A write is never replayed blindly, except after a connection
+/// - `502`, `503`, `504` and transport errors: sent again with jittered exponential backoff (a
+///   `503`'s `Retry-After` is honoured as a `429`'s), but only for operations classified read
+///   or sent with an idempotent method (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`). A write is never replayed blindly, except after a connection
 ///   failure, when nothing reached the server.
 /// - Everything stops at `max_attempts` or when `deadline` has passed since the first attempt;
 ///   the last response (or error) is then returned as is.
@@ -109,18 +109,27 @@ pub(crate) fn for_status(
         return Verdict::Done;
     }
     match status.as_u16() {
-        429 => match retry_after(headers, SystemTime::now()) {
-            Some(wait) if wait > policy.max_retry_after => Verdict::Done,
-            // Never earlier than asked; up to a quarter later, so that callers throttled at the
-            // same moment do not all come back at the same instant.
-            Some(wait) => Verdict::RetryAfter(wait.saturating_add(crate::cache::scale(
-                wait,
-                0.25 * crate::cache::random_fraction(),
-            ))),
-            None => Verdict::RetryAfter(policy.backoff(attempt)),
-        },
-        502..=504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
+        429 => as_asked(policy, headers, attempt),
+        // A 503 may say when the service expects to be back, as a 429 says when the limit
+        // resets: waiting less is a wasted attempt.
+        503 if replayable => as_asked(policy, headers, attempt),
+        502 | 504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
         _ => Verdict::Done,
+    }
+}
+
+/// After the server's `Retry-After` when it sent one (given up when it is past the policy's
+/// budget), after a backoff otherwise.
+fn as_asked(policy: &RetryPolicy, headers: &HeaderMap, attempt: u32) -> Verdict {
+    match retry_after(headers, SystemTime::now()) {
+        Some(wait) if wait > policy.max_retry_after => Verdict::Done,
+        // Never earlier than asked; up to a quarter later, so that callers throttled at the
+        // same moment do not all come back at the same instant.
+        Some(wait) => Verdict::RetryAfter(wait.saturating_add(crate::cache::scale(
+            wait,
+            0.25 * crate::cache::random_fraction(),
+        ))),
+        None => Verdict::RetryAfter(policy.backoff(attempt)),
     }
 }
 
