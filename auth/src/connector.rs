@@ -1,12 +1,12 @@
 //! A connector: a Webex OAuth integration authorized once by a person, then refreshed forever.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, SystemClock,
     TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -140,9 +140,15 @@ impl Connector {
         &self.cache.fetcher().core
     }
 
-    /// The connector's name (also its key in the token store).
+    /// The connector's name.
     pub fn name(&self) -> &str {
         &self.core().lifecycle.name
+    }
+
+    /// The key of the connector's entry in its token store: `connector/<name>`. (Entries an
+    /// older version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.core().lifecycle.key()
     }
 
     /// The scopes the connector asks for.
@@ -213,7 +219,8 @@ impl Connector {
         }
         let core = self.core();
         let lifecycle = &core.lifecycle;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
+        let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("client_id", core.client_id.as_str()),
@@ -221,15 +228,19 @@ impl Connector {
             ("code", code),
             ("redirect_uri", core.redirect_uri.as_str()),
         ];
+        let mut secrets = vec![core.client_secret.expose_secret(), code];
         if let Some(verifier) = &request.verifier {
             form.push(("code_verifier", verifier.expose_secret()));
+            secrets.push(verifier.expose_secret());
         }
         let issued = core
             .token
-            .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+            .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await?;
-        let previous = lifecycle.store.load(&lifecycle.name).await?;
-        let token = lifecycle.persist(issued, previous.as_ref(), None).await?;
+        let previous = lifecycle.load().await?;
+        let token = lifecycle
+            .persist(generation, issued, previous.as_ref(), None)
+            .await?;
         self.cache.set(token);
         tracing::info!(source = %lifecycle.name, "connector authorized");
         Ok(())
@@ -294,8 +305,14 @@ impl ConnectorBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for an unusable URL, or write scopes on a read-only connector.
+    /// [`Error::Config`] for an empty name, an unusable URL, or write scopes on a read-only
+    /// connector.
     pub fn build(self) -> Result<Connector, Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::Config(
+                "a connector needs a name that is not empty or only white space".into(),
+            ));
+        }
         let scopes = match self.scopes {
             Some(scopes) => scopes,
             None => {
@@ -321,12 +338,14 @@ impl ConnectorBuilder {
             None => oauth::token_http()?,
         };
         let core = Core {
-            lifecycle: Lifecycle {
-                name: self.name,
-                store: self.store,
-                clock: Arc::clone(&self.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::Connector,
+                self.name.clone(),
+                &self.name,
+                self.name.clone(),
+                self.store,
+                Arc::clone(&self.clock),
+            ),
             client_id: self.client_id,
             client_secret: self.client_secret,
             redirect_uri: self.redirect_uri,
@@ -352,26 +371,32 @@ impl ConnectorFetcher {
         let core = &self.core;
         let lifecycle = &core.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        let Some(stored) = lifecycle.store.load(&lifecycle.name).await? else {
+        let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
+        let Some(stored) = lifecycle.load().await? else {
             return Err(lifecycle.require_reauthorization(
+                generation,
                 "it was never authorized; run the authorize step (authorization_request, then complete)",
             ));
         };
         if let Some(token) = lifecycle.reusable(&stored, &request) {
-            lifecycle.set_status(Status::Authorized);
+            lifecycle.set_status_at(generation, Status::Authorized);
             return Ok(token);
         }
         let Some(refresh_token) = stored.refresh_token.clone() else {
-            return Err(lifecycle
-                .require_reauthorization("no refresh token is stored; run the authorize step"));
+            return Err(lifecycle.require_reauthorization(
+                generation,
+                "no refresh token is stored; run the authorize step",
+            ));
         };
         if stored
             .refresh_expires_at
             .is_some_and(|at| at <= lifecycle.clock.now())
         {
-            return Err(lifecycle
-                .require_reauthorization("the refresh token expired; run the authorize step"));
+            return Err(lifecycle.require_reauthorization(
+                generation,
+                "the refresh token expired; run the authorize step",
+            ));
         }
         let form = [
             ("grant_type", "refresh_token"),
@@ -379,13 +404,22 @@ impl ConnectorFetcher {
             ("client_secret", core.client_secret.expose_secret()),
             ("refresh_token", refresh_token.expose_secret()),
         ];
+        let secrets = [
+            core.client_secret.expose_secret(),
+            refresh_token.expose_secret(),
+        ];
         match core
             .token
-            .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+            .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await
         {
-            Ok(issued) => lifecycle.persist(issued, Some(&stored), None).await,
+            Ok(issued) => {
+                lifecycle
+                    .persist(generation, issued, Some(&stored), None)
+                    .await
+            }
             Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(
+                generation,
                 format!("Webex refused the refresh token ({error}); run the authorize step"),
             )),
             Err(error) => Err(error),

@@ -64,7 +64,10 @@ pub enum Error {
         status: u16,
         /// The OAuth `error` code, when the body had one (`invalid_grant`, ...).
         code: Option<String>,
-        /// The OAuth `error_description` or Webex `message`, when the body had one.
+        /// The OAuth `error_description` or Webex `message`, when the body had one. Some
+        /// endpoints echo the request here, so every secret the request carried (as sent or
+        /// URL- or JSON-encoded) is replaced by `[redacted]`, control characters by spaces, and
+        /// the text is cut at 512 characters. The code gets the same treatment.
         description: Option<String>,
     },
     /// The token endpoint answered 2xx with a body that is not a token response.
@@ -90,6 +93,14 @@ pub enum Error {
         source_name: String,
         /// The limit.
         after: Duration,
+    },
+    /// The token fetcher panicked (a bug in it, or in code it calls). The callers waiting for
+    /// that fetch get this error; the cache stays usable and a later call fetches again, after
+    /// the usual backoff.
+    #[error("the token fetcher of `{source_name}` panicked; the next request tries again")]
+    FetcherPanicked {
+        /// The source's name.
+        source_name: String,
     },
     /// A token store could not be read or written.
     #[error("token store {}: {message}", path.as_ref().map_or_else(|| "(memory)".into(), |p| p.display().to_string()))]
@@ -151,7 +162,8 @@ impl Error {
         match self {
             Error::Transport { .. }
             | Error::Timeout { .. }
-            | Error::InvalidTokenResponse { .. } => true,
+            | Error::InvalidTokenResponse { .. }
+            | Error::FetcherPanicked { .. } => true,
             Error::TokenEndpoint { status, .. } => {
                 *status == 408 || *status == 429 || *status >= 500
             }

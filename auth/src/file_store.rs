@@ -5,6 +5,7 @@ use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,10 @@ const VERSION: u32 = 1;
 ///
 /// - Every save writes a temporary file next to the store, flushes it to disk and renames it
 ///   over the old one, so a crash leaves either the old or the new document, never half of one.
-///   Stray temporary files from a crash are ignored.
+///   Temporary files a crash left behind (they hold tokens) are removed when a `FileStore` is
+///   first used: only files of its own naming pattern (`.<file name>.tmp-<pid>-<32 hex
+///   digits>`), and only while holding the lock every writer holds, so no write in progress
+///   loses its file.
 /// - On unix the file is created with mode `0600`.
 /// - A file that is not a store this crate wrote (corrupt, foreign, newer version) gives
 ///   [`Error::StoreCorrupt`] and is left untouched.
@@ -40,6 +44,8 @@ pub struct FileStore {
     /// Serializes read-modify-write cycles of this process; other processes are kept out by
     /// the document lock file.
     writing: Arc<Mutex<()>>,
+    /// Whether this store (and its clones) looked for temporary files a crash left.
+    swept: Arc<AtomicBool>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -56,6 +62,7 @@ impl FileStore {
         Self {
             path: path.into(),
             writing: Arc::default(),
+            swept: Arc::default(),
         }
     }
 
@@ -154,6 +161,69 @@ impl FileStore {
         self.write(&document)
     }
 
+    /// The folder of the store file.
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// The temporary files of [`FileStore::write`] in the store's folder: `.<name>.tmp-`,
+    /// decimal digits (a process id), `-`, then 32 lower-case hex digits (a simple UUID).
+    fn temporary_files(&self) -> Vec<PathBuf> {
+        let Some(name) = self.path.file_name().and_then(|n| n.to_str()) else {
+            return Vec::new();
+        };
+        let prefix = format!(".{name}.tmp-");
+        let Ok(listing) = std::fs::read_dir(self.dir()) else {
+            return Vec::new();
+        };
+        listing
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|entry| {
+                entry.file_name().to_str().is_some_and(|file| {
+                    let Some((pid, id)) =
+                        file.strip_prefix(&prefix).and_then(|r| r.split_once('-'))
+                    else {
+                        return false;
+                    };
+                    !pid.is_empty()
+                        && pid.bytes().all(|b| b.is_ascii_digit())
+                        && id.len() == 32
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                })
+            })
+            .map(|entry| entry.path())
+            .collect()
+    }
+
+    /// Removes temporary files a crashed write left behind, once per store. Writers hold the
+    /// document lock from creating their temporary file to renaming it, so any such file found
+    /// under that lock belongs to a write that died. Failures only mean the files stay.
+    fn sweep(&self) {
+        if self.swept.swap(true, AtomicOrdering::SeqCst) || self.temporary_files().is_empty() {
+            return;
+        }
+        let lock_path = self.lock_path(None);
+        let Ok(_lock) = exclusive_lock(&lock_path) else {
+            return;
+        };
+        for file in self.temporary_files() {
+            match std::fs::remove_file(&file) {
+                Ok(()) => {
+                    tracing::info!(file = %file.display(), "removed a temporary token store file a crash left")
+                }
+                Err(e) => {
+                    tracing::debug!(file = %file.display(), error = %e, "could not remove a stale temporary file")
+                }
+            }
+        }
+    }
+
     /// `<store>.lock` for the document, `<store>.<hash of key>.lock` for one entry.
     fn lock_path(&self, key: Option<&str>) -> PathBuf {
         let mut name = self
@@ -196,9 +266,12 @@ async fn blocking<T: Send + 'static>(
     work: impl FnOnce(FileStore) -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
     let owned = store.clone();
-    tokio::task::spawn_blocking(move || work(owned))
-        .await
-        .map_err(|e| store.error(format!("background task failed: {e}")))?
+    tokio::task::spawn_blocking(move || {
+        owned.sweep();
+        work(owned)
+    })
+    .await
+    .map_err(|e| store.error(format!("background task failed: {e}")))?
 }
 
 impl TokenStore for FileStore {

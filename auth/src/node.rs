@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Issued, Lifecycle, Status};
+use crate::oauth::{self, Endpoint, Issued, Kind, Lifecycle, Status};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Connector, Error, FetchCause, FetchRequest,
     MemoryStore, SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -146,7 +146,9 @@ impl fmt::Debug for Credentials {
 
 /// A registry of named, reusable authorizations.
 ///
-/// - Names are unique.
+/// - Names are unique, ignoring case, surrounding white space and Unicode compatibility forms
+///   (`"Engage-US"`, `" engage-us "` and a full-width `"Ｅｎｇａｇｅ-US"` are one name), and not
+///   empty. Lookups ignore the same differences.
 /// - When the provider rejects the credentials, the authorization enters
 ///   [`Status::ReauthorizationRequired`] and fails at once (no retry storm against the token
 ///   endpoint) until [`NodeAuthorizations::reauthorize`] succeeds. `reauthorize` gets a token
@@ -225,29 +227,35 @@ impl NodeAuthorizations {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Adds an authorization. It gets its first token when a client first needs one.
+    /// Adds an authorization. It gets its first token when a client first needs one. Its name
+    /// is `name` without surrounding white space.
     ///
     /// # Errors
     ///
-    /// [`Error::NameTaken`] if the name is in use.
+    /// [`Error::NameTaken`] if the name, or one that looks the same (see
+    /// [`NodeAuthorizations`]), is in use; [`Error::Config`] for an empty name.
     pub fn add(
         &self,
         name: impl Into<String>,
         credentials: Credentials,
     ) -> Result<NodeAuthorization, Error> {
-        let name = name.into();
+        let given = name.into();
+        let key = normalized(&given)?;
         let mut entries = self.entries();
-        if entries.contains_key(&name) {
-            return Err(Error::NameTaken { name });
+        if entries.contains_key(&key) {
+            return Err(Error::NameTaken { name: given });
         }
         let registry = &self.inner;
         let fetcher = NodeFetcher {
-            lifecycle: Lifecycle {
-                name: name.clone(),
-                store: Arc::clone(&registry.store),
-                clock: Arc::clone(&registry.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::Node,
+                given.trim().to_owned(),
+                &key,
+                // Older versions keyed the store by the name exactly as given.
+                given.clone(),
+                Arc::clone(&registry.store),
+                Arc::clone(&registry.clock),
+            ),
             credentials: RwLock::new(credentials),
             token: registry.token.clone(),
             removed: AtomicBool::new(false),
@@ -258,7 +266,7 @@ impl NodeAuthorizations {
             Arc::clone(&registry.clock),
         );
         let node = Arc::new(Node { cache });
-        entries.insert(name, Arc::clone(&node));
+        entries.insert(key, Arc::clone(&node));
         Ok(NodeAuthorization { node })
     }
 
@@ -268,19 +276,24 @@ impl NodeAuthorizations {
     ///
     /// [`Error::UnknownAuthorization`].
     pub fn get(&self, name: &str) -> Result<NodeAuthorization, Error> {
+        let unknown = || Error::UnknownAuthorization {
+            name: name.to_owned(),
+        };
+        let key = normalized(name).map_err(|_| unknown())?;
         self.entries()
-            .get(name)
+            .get(&key)
             .map(|node| NodeAuthorization {
                 node: Arc::clone(node),
             })
-            .ok_or_else(|| Error::UnknownAuthorization {
-                name: name.to_owned(),
-            })
+            .ok_or_else(unknown)
     }
 
     /// The names of all authorizations.
     pub fn names(&self) -> Vec<String> {
-        self.entries().keys().cloned().collect()
+        self.entries()
+            .values()
+            .map(|node| node.cache.name().to_owned())
+            .collect()
     }
 
     /// Replaces the credentials of `name` after proving them: a token is obtained with the new
@@ -298,20 +311,34 @@ impl NodeAuthorizations {
         let fetcher = node.cache.fetcher();
         let lifecycle = &fetcher.lifecycle;
         let fingerprint = credentials.fingerprint();
+        // The entry lock is held from proving the credentials to handing out the token, so no
+        // token call of the old credentials runs in between (they read the credentials under
+        // the same lock), and a removal waits for it to end before deleting what it stored.
+        let _lock = lifecycle.lock().await?;
+        if fetcher.removed.load(Ordering::SeqCst) {
+            return Err(removed(lifecycle));
+        }
+        let generation = lifecycle.generation();
         let token = match &credentials {
             Credentials::AccessKey(key) => AccessToken::new(key.clone()),
             Credentials::Connector(connector) => connector.token().await?,
             _ => {
-                let _lock = lifecycle.store.lock(&lifecycle.name).await?;
                 let issued = fetcher.mint(&credentials).await?;
-                lifecycle.persist(issued, None, Some(fingerprint)).await?
+                lifecycle
+                    .persist(generation, issued, None, Some(fingerprint))
+                    .await?
             }
         };
-        *fetcher
-            .credentials
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = credentials;
-        lifecycle.set_status(Status::Authorized);
+        let swapped = lifecycle.advance_at(generation, Status::Authorized, || {
+            *fetcher
+                .credentials
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = credentials;
+        });
+        if !swapped {
+            // Removed meanwhile: the removal stands.
+            return Err(lifecycle.superseded());
+        }
         node.cache.set(token);
         tracing::info!(source = %lifecycle.name, "node authorization re-authorized");
         Ok(())
@@ -325,13 +352,13 @@ impl NodeAuthorizations {
     ///
     /// [`Error::UnknownAuthorization`], [`Error::InUse`], or a store error.
     pub async fn remove(&self, name: &str, force: bool) -> Result<(), Error> {
+        let unknown = || Error::UnknownAuthorization {
+            name: name.to_owned(),
+        };
+        let key = normalized(name).map_err(|_| unknown())?;
         let node = {
             let mut entries = self.entries();
-            let node = entries
-                .get(name)
-                .ok_or_else(|| Error::UnknownAuthorization {
-                    name: name.to_owned(),
-                })?;
+            let node = entries.get(&key).ok_or_else(unknown)?;
             let users = Arc::strong_count(node) - 1;
             if users > 0 && !force {
                 return Err(Error::InUse {
@@ -339,18 +366,21 @@ impl NodeAuthorizations {
                     users,
                 });
             }
-            entries.remove(name)
+            entries.remove(&key)
         };
         if let Some(node) = node {
             let fetcher = node.cache.fetcher();
             fetcher.removed.store(true, Ordering::SeqCst);
-            fetcher
-                .lifecycle
-                .set_status(Status::ReauthorizationRequired {
-                    reason: "the authorization was removed; point the client at another one".into(),
-                });
+            // A new generation: a token call or re-authorization in flight can no longer change
+            // the status, and its token is not handed out.
+            fetcher.lifecycle.advance(Status::ReauthorizationRequired {
+                reason: REMOVED.into(),
+            });
             node.cache.clear();
-            self.inner.store.remove(name).await?;
+            // Whatever such a call stores before it releases the entry is deleted after it.
+            let _lock = fetcher.lifecycle.lock().await?;
+            node.cache.clear();
+            fetcher.lifecycle.remove().await?;
         }
         Ok(())
     }
@@ -421,6 +451,12 @@ impl NodeAuthorization {
     pub fn status(&self) -> Status {
         self.node.cache.fetcher().lifecycle.status()
     }
+
+    /// The key of the authorization's entry in the registry's token store: `node/<name>`.
+    /// (Entries an older version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.node.cache.fetcher().lifecycle.key()
+    }
 }
 
 impl NodeFetcher {
@@ -445,7 +481,8 @@ impl NodeFetcher {
                     ("client_id", client_id.as_str()),
                     ("client_secret", client_secret.expose_secret()),
                 ];
-                self.token.form(name, &form, clock).await
+                let secrets = [client_secret.expose_secret()];
+                self.token.form(name, &form, &secrets, clock).await
             }
             Credentials::Password {
                 username,
@@ -461,10 +498,12 @@ impl NodeFetcher {
                 if let Some(id) = client_id {
                     form.push(("client_id", id.as_str()));
                 }
+                let mut secrets = vec![password.expose_secret()];
                 if let Some(secret) = client_secret {
                     form.push(("client_secret", secret.expose_secret()));
+                    secrets.push(secret.expose_secret());
                 }
-                self.token.form(name, &form, clock).await
+                self.token.form(name, &form, &secrets, clock).await
             }
             Credentials::AccessKey(_) | Credentials::Connector(_) => Err(Error::Config(format!(
                 "authorization `{name}`: access keys and connectors are not minted at a token endpoint"
@@ -475,19 +514,28 @@ impl NodeFetcher {
     async fn get(&self, request: FetchRequest) -> Result<AccessToken, Error> {
         let lifecycle = &self.lifecycle;
         if self.removed.load(Ordering::SeqCst) {
-            return Err(lifecycle
-                .reauthorize("the authorization was removed; point the client at another one"));
+            return Err(removed(lifecycle));
         }
         lifecycle.check()?;
+        // The credentials and the generation are read under the entry lock, which
+        // `reauthorize` holds while it swaps them: this call works with one set of credentials
+        // throughout, and never with ones older than what the store holds.
+        let _lock = lifecycle.lock().await?;
+        if self.removed.load(Ordering::SeqCst) {
+            return Err(removed(lifecycle));
+        }
+        lifecycle.check()?;
+        let generation = lifecycle.generation();
         let credentials = self.credentials();
         match &credentials {
             Credentials::AccessKey(key) => {
                 if request.cause == FetchCause::Rejected {
                     return Err(lifecycle.require_reauthorization(
+                        generation,
                         "the provider rejected the access key; call reauthorize with a new one",
                     ));
                 }
-                lifecycle.set_status(Status::Authorized);
+                lifecycle.set_status_at(generation, Status::Authorized);
                 return Ok(AccessToken::new(key.clone()));
             }
             Credentials::Connector(connector) => {
@@ -499,24 +547,52 @@ impl NodeFetcher {
             _ => {}
         }
         let fingerprint = credentials.fingerprint();
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        if let Some(stored) = lifecycle.store.load(&lifecycle.name).await? {
+        if let Some(stored) = lifecycle.load().await? {
             if stored.fingerprint.as_deref() != Some(fingerprint.as_str()) {
                 tracing::info!(source = %lifecycle.name, "credentials changed; discarding tokens minted with the old ones");
-                lifecycle.store.remove(&lifecycle.name).await?;
+                lifecycle.remove().await?;
             } else if let Some(token) = lifecycle.reusable(&stored, &request) {
-                lifecycle.set_status(Status::Authorized);
+                lifecycle.set_status_at(generation, Status::Authorized);
                 return Ok(token);
             }
         }
         match self.mint(&credentials).await {
-            Ok(issued) => lifecycle.persist(issued, None, Some(fingerprint)).await,
-            Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(format!(
+            Ok(issued) => {
+                lifecycle
+                    .persist(generation, issued, None, Some(fingerprint))
+                    .await
+            }
+            Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(generation, format!(
                 "the provider rejected the credentials ({error}); call reauthorize with new ones"
             ))),
             Err(error) => Err(error),
         }
     }
+}
+
+/// The form of a name that decides uniqueness: without surrounding white space, in NFKC (so
+/// composed and decomposed accents, and full-width or other compatibility forms, are one) and
+/// lower case. Names that differ only in those ways look alike to a person, and a flow author
+/// picking one from a list must never get the other. (Look-alikes across scripts, such as a
+/// Cyrillic `а` for a Latin `a`, are not detected.)
+fn normalized(name: &str) -> Result<String, Error> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let folded: String = name.trim().nfkc().collect::<String>().to_lowercase();
+    // Lower-casing can leave text that is no longer in NFKC; normalize once more.
+    let key: String = folded.nfkc().collect();
+    if key.trim().is_empty() {
+        return Err(Error::Config(
+            "a node authorization needs a name that is not empty or only white space".into(),
+        ));
+    }
+    Ok(key)
+}
+
+/// Why a removed authorization gets no tokens.
+const REMOVED: &str = "the authorization was removed; point the client at another one";
+
+fn removed(lifecycle: &Lifecycle) -> Error {
+    lifecycle.reauthorize(REMOVED)
 }
 
 impl TokenFetcher for NodeFetcher {

@@ -9,7 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::{AccessToken, Clock, Error, FetchCause, FetchRequest, StoredTokens, TokenStore};
+use crate::{
+    AccessToken, Clock, Error, FetchCause, FetchRequest, StoreLock, StoredTokens, TokenStore,
+};
 
 /// Webex's OAuth base, used by connectors and service apps unless configured otherwise.
 pub const WEBEX_OAUTH_BASE: &str = "https://webexapis.com/v1";
@@ -50,36 +52,44 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// A form POST (`application/x-www-form-urlencoded`), the standard OAuth call.
+    /// A form POST (`application/x-www-form-urlencoded`), the standard OAuth call. `secrets`
+    /// are the secret values the form carries: some endpoints echo the request in their error
+    /// text, so they are cut out of whatever comes back.
     pub async fn form(
         &self,
         source_name: &str,
         form: &[(&str, &str)],
+        secrets: &[&str],
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let request = self.http.post(self.url.clone()).form(form);
-        self.send(source_name, request, clock).await
+        self.send(source_name, request, secrets, clock).await
     }
 
-    /// A JSON POST with an optional bearer, as the Webex service-app token call wants.
+    /// A JSON POST with an optional bearer, as the Webex service-app token call wants. The
+    /// bearer and `secrets` (the secret values in `body`) are cut out of the answer.
     pub async fn json(
         &self,
         source_name: &str,
         body: &serde_json::Value,
+        secrets: &[&str],
         bearer: Option<&SecretString>,
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let mut request = self.http.post(self.url.clone()).json(body);
+        let mut all = secrets.to_vec();
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer.expose_secret());
+            all.push(bearer.expose_secret());
         }
-        self.send(source_name, request, clock).await
+        self.send(source_name, request, &all, clock).await
     }
 
     async fn send(
         &self,
         source_name: &str,
         request: reqwest::RequestBuilder,
+        secrets: &[&str],
         clock: &dyn Clock,
     ) -> Result<Issued, Error> {
         let transport = |e: reqwest::Error| Error::Transport {
@@ -93,60 +103,165 @@ impl Endpoint {
             .map_err(transport)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(transport)?;
-        if !status.is_success() {
-            let body: WireError = serde_json::from_slice(&bytes).unwrap_or_default();
-            return Err(Error::TokenEndpoint {
-                source_name: source_name.to_owned(),
-                status: status.as_u16(),
-                code: body.error,
-                description: body.error_description.or(body.message),
-            });
-        }
-        let invalid = |message: &str| Error::InvalidTokenResponse {
-            source_name: source_name.to_owned(),
-            message: message.to_owned(),
-        };
-        let wire: Wire = serde_json::from_slice(&bytes)
-            .map_err(|_| invalid("the body is not a JSON token response"))?;
-        let access_token = wire
-            .access_token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| invalid("no access_token"))?;
-        let now = clock.now();
-        Ok(Issued {
-            access_token: SecretString::from(access_token),
-            access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(now, s)),
-            refresh_token: wire
-                .refresh_token
-                .filter(|t| !t.is_empty())
-                .map(SecretString::from),
-            refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
-                .and_then(|s| after(now, s)),
-            scopes: match wire.scope {
-                Some(serde_json::Value::String(s)) => {
-                    s.split_whitespace().map(str::to_owned).collect()
-                }
-                Some(serde_json::Value::Array(items)) => items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        })
+        decode(source_name, status.as_u16(), &bytes, clock.now(), secrets)
     }
 }
 
-/// `expires_in` arrives as a number or, from some servers, as a numeric string.
+/// Reads a token endpoint's answer: a token response for a 2xx status, an OAuth (or Webex)
+/// error body otherwise. Nothing a server sends makes it panic, and no text taken from the
+/// answer keeps any of `secrets` (the secret values the request carried).
+fn decode(
+    source_name: &str,
+    status: u16,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    secrets: &[&str],
+) -> Result<Issued, Error> {
+    if !(200..300).contains(&status) {
+        let body: WireError = serde_json::from_slice(bytes).unwrap_or_default();
+        let scrub = |text: String| scrub(&text, secrets);
+        return Err(Error::TokenEndpoint {
+            source_name: source_name.to_owned(),
+            status,
+            code: body.error.map(scrub),
+            description: body.error_description.or(body.message).map(scrub),
+        });
+    }
+    let invalid = |message: &str| Error::InvalidTokenResponse {
+        source_name: source_name.to_owned(),
+        message: message.to_owned(),
+    };
+    let wire: Wire = serde_json::from_slice(bytes)
+        .map_err(|_| invalid("the body is not a JSON token response"))?;
+    let access_token = wire
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| invalid("no access_token"))?;
+    Ok(Issued {
+        access_token: SecretString::from(access_token),
+        access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(now, s)),
+        refresh_token: wire
+            .refresh_token
+            .filter(|t| !t.is_empty())
+            .map(SecretString::from),
+        refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
+            .and_then(|s| after(now, s)),
+        // Scopes show in Debug output; an endpoint that echoes the request could put it here.
+        scopes: match wire.scope {
+            Some(serde_json::Value::String(s)) => s
+                .split_whitespace()
+                .map(|scope| scrub(scope, secrets))
+                .collect(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(|scope| scrub(scope, secrets)))
+                .collect(),
+            _ => Vec::new(),
+        },
+    })
+}
+
+/// What replaces a secret in text taken from a server.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// The longest text kept from a server's error answer, in characters.
+pub(crate) const MAX_SERVER_TEXT: usize = 512;
+
+/// Text from a server made fit for errors and logs: every occurrence of each secret (as sent,
+/// form-encoded, percent-encoded or JSON-escaped, as an echo of the request would carry it)
+/// replaced by [`REDACTED`], control characters (which could forge log lines) replaced by
+/// spaces, and the result cut at [`MAX_SERVER_TEXT`] characters. Redaction comes first so
+/// that a cut never leaves the start of a secret behind.
+pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut forms: Vec<String> = secrets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| encodings(s))
+        .collect();
+    // Longest first, so a secret that contains another is replaced whole.
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    let mut text = text.to_owned();
+    for form in &forms {
+        if text.contains(form.as_str()) {
+            text = text.replace(form.as_str(), REDACTED);
+        }
+    }
+    let mut kept: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_SERVER_TEXT)
+        .collect();
+    if text.chars().nth(MAX_SERVER_TEXT).is_some() {
+        kept.push('…');
+    }
+    kept
+}
+
+/// The forms a secret takes in a request: as is, `application/x-www-form-urlencoded` (what
+/// `reqwest` sends), RFC 3986 percent-encoding, both with lower-case hex, and JSON-escaped.
+fn encodings(secret: &str) -> Vec<String> {
+    fn percent(secret: &str, keep: &[u8], space: &str, upper: bool) -> String {
+        let mut out = String::with_capacity(secret.len());
+        for &b in secret.as_bytes() {
+            if b.is_ascii_alphanumeric() || keep.contains(&b) {
+                out.push(char::from(b));
+            } else if b == b' ' {
+                out.push_str(space);
+            } else if upper {
+                out.push_str(&format!("%{b:02X}"));
+            } else {
+                out.push_str(&format!("%{b:02x}"));
+            }
+        }
+        out
+    }
+    let mut forms = vec![secret.to_owned()];
+    for upper in [true, false] {
+        forms.push(percent(secret, b"*-._", "+", upper));
+        forms.push(percent(secret, b"-._~", "%20", upper));
+    }
+    if let Ok(json) = serde_json::to_string(secret) {
+        forms.push(
+            json.trim_start_matches('"')
+                .trim_end_matches('"')
+                .to_owned(),
+        );
+    }
+    forms
+}
+
+/// The longest lifetime taken from a token endpoint: ten years. A server that says more (up to
+/// `u64::MAX` seconds, which no date type holds) gets this: a token thought to expire early is
+/// only refreshed early, while an unchecked value would overflow the date arithmetic.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
+/// `expires_in` arrives as a number or, from some servers, as a numeric string. Negative,
+/// fractional-negative or non-numeric values mean "unknown"; values too large for a `u64`
+/// saturate (and are clamped by [`after`]).
 fn seconds(value: Option<&serde_json::Value>) -> Option<u64> {
     match value? {
-        serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| {
+            // Floats (`3599.5`, `1e30`): truncated; `as` saturates at u64::MAX.
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        serde_json::Value::String(s) => {
+            let s = s.trim();
+            match s.parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Some(u64::MAX),
+                Err(_) => None,
+            }
+        }
         _ => None,
     }
 }
 
 fn after(now: DateTime<Utc>, seconds: u64) -> Option<DateTime<Utc>> {
-    now.checked_add_signed(TimeDelta::seconds(i64::try_from(seconds).ok()?))
+    let seconds = seconds.min(MAX_TOKEN_LIFETIME.as_secs());
+    now.checked_add_signed(TimeDelta::try_seconds(i64::try_from(seconds).ok()?)?)
 }
 
 /// Whether a token endpoint's refusal means the grant or the credentials are no good (as
@@ -179,27 +294,176 @@ pub enum Status {
     },
 }
 
+/// The kinds of persisted lifecycle; each has its own namespace of store keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Connector,
+    ServiceApp,
+    Node,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Connector => "connector/",
+            Kind::ServiceApp => "service-app/",
+            Kind::Node => "node/",
+        }
+    }
+
+    /// Whether an entry stored under the bare name (before keys had a namespace) is one this
+    /// kind wrote: node authorizations always stored a credential fingerprint, connectors and
+    /// service apps never did.
+    fn wrote(self, entry: &StoredTokens) -> bool {
+        match self {
+            Kind::Node => entry.fingerprint.is_some(),
+            Kind::Connector | Kind::ServiceApp => entry.fingerprint.is_none(),
+        }
+    }
+}
+
 /// The state every persisted lifecycle shares.
 pub(crate) struct Lifecycle {
     pub name: String,
+    /// `<kind>/<name>`: a connector and a node authorization of the same name once shared a
+    /// key, and each deleted the other's tokens.
+    key: String,
+    /// The bare name, where entries were stored before keys had a namespace.
+    legacy_key: String,
+    kind: Kind,
     pub store: Arc<dyn TokenStore>,
     pub clock: Arc<dyn Clock>,
-    pub status: Mutex<Status>,
+    standing: Mutex<Standing>,
+}
+
+/// The status, and how many times the credentials or the lifecycle itself were replaced
+/// (re-authorized, removed). A token call captures the generation under the store entry's lock
+/// and may only change the status or the store while it is unchanged, so a call started under
+/// old credentials never undoes what a newer re-authorization or a removal did.
+struct Standing {
+    generation: u64,
+    status: Status,
 }
 
 impl Lifecycle {
-    pub fn status(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+    /// A lifecycle named `name` whose entry lives under `<kind>/<key_name>` (the name, or its
+    /// normalized form), reading `legacy_key` for entries of older versions.
+    pub fn new(
+        kind: Kind,
+        name: String,
+        key_name: &str,
+        legacy_key: String,
+        store: Arc<dyn TokenStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            key: format!("{}{key_name}", kind.prefix()),
+            name,
+            legacy_key,
+            kind,
+            store,
+            clock,
+            standing: Mutex::new(Standing {
+                generation: 0,
+                status: Status::NotAuthorized,
+            }),
+        }
     }
 
-    pub fn set_status(&self, status: Status) {
-        *self
-            .status
+    fn standing(&self) -> std::sync::MutexGuard<'_, Standing> {
+        self.standing
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The current generation; capture it with the store entry's lock held.
+    pub fn generation(&self) -> u64 {
+        self.standing().generation
+    }
+
+    /// Sets the status if the generation is still `generation`; says whether it did.
+    pub fn set_status_at(&self, generation: u64, status: Status) -> bool {
+        let mut standing = self.standing();
+        if standing.generation != generation {
+            return false;
+        }
+        standing.status = status;
+        true
+    }
+
+    /// If the generation is still `generation`: starts a new one with `status` and runs `swap`
+    /// (which installs the new credentials) before anyone can see the new generation. Says
+    /// whether it did.
+    pub fn advance_at(&self, generation: u64, status: Status, swap: impl FnOnce()) -> bool {
+        let mut standing = self.standing();
+        if standing.generation != generation {
+            return false;
+        }
+        standing.generation += 1;
+        standing.status = status;
+        swap();
+        true
+    }
+
+    /// Starts a new generation with `status`, whatever is in flight.
+    pub fn advance(&self, status: Status) {
+        let mut standing = self.standing();
+        standing.generation += 1;
+        standing.status = status;
+    }
+
+    /// The error for a token call whose generation has passed.
+    pub fn superseded(&self) -> Error {
+        match self.status() {
+            Status::ReauthorizationRequired { reason } => self.reauthorize(reason),
+            _ => self.reauthorize(
+                "it was re-authorized or removed while this token request was in flight; try again",
+            ),
+        }
+    }
+
+    /// The key of this lifecycle's entry in its store.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Exclusive access to this lifecycle's store entry.
+    pub async fn lock(&self) -> Result<StoreLock, Error> {
+        self.store.lock(&self.key).await
+    }
+
+    /// The stored entry. An entry an older version left under the bare name is moved to the
+    /// namespaced key on first read (when this kind wrote it), so upgrading loses nothing.
+    /// Call with [`Lifecycle::lock`] held.
+    pub async fn load(&self) -> Result<Option<StoredTokens>, Error> {
+        if let Some(stored) = self.store.load(&self.key).await? {
+            return Ok(Some(stored));
+        }
+        let Some(old) = self.store.load(&self.legacy_key).await? else {
+            return Ok(None);
+        };
+        if !self.kind.wrote(&old) {
+            return Ok(None);
+        }
+        self.store.save(&self.key, old.clone()).await?;
+        self.store.remove(&self.legacy_key).await?;
+        tracing::info!(source = %self.name, key = %self.key, "stored tokens moved to their namespaced key");
+        Ok(Some(old))
+    }
+
+    /// Removes the stored entry, and one an older version left under the bare name.
+    pub async fn remove(&self) -> Result<(), Error> {
+        self.store.remove(&self.key).await?;
+        if let Some(old) = self.store.load(&self.legacy_key).await?
+            && self.kind.wrote(&old)
+        {
+            self.store.remove(&self.legacy_key).await?;
+        }
+        Ok(())
+    }
+
+    pub fn status(&self) -> Status {
+        self.standing().status.clone()
     }
 
     /// Fails at once while re-authorization is required.
@@ -217,13 +481,17 @@ impl Lifecycle {
         }
     }
 
-    /// Enters the re-authorization state and returns the matching error.
-    pub fn require_reauthorization(&self, reason: impl Into<String>) -> Error {
+    /// Enters the re-authorization state, unless the generation has passed `generation` (what
+    /// a newer re-authorization or a removal decided stands), and returns the matching error.
+    pub fn require_reauthorization(&self, generation: u64, reason: impl Into<String>) -> Error {
         let reason = reason.into();
-        tracing::warn!(source = %self.name, %reason, "re-authorization required");
-        self.set_status(Status::ReauthorizationRequired {
+        let status = Status::ReauthorizationRequired {
             reason: reason.clone(),
-        });
+        };
+        if !self.set_status_at(generation, status) {
+            return self.superseded();
+        }
+        tracing::warn!(source = %self.name, %reason, "re-authorization required");
         self.reauthorize(reason)
     }
 
@@ -246,13 +514,18 @@ impl Lifecycle {
         valid.then(|| token_of(stored))
     }
 
-    /// Persists a token response. A response without a refresh token keeps the stored one.
+    /// Persists a token response, unless the generation has passed `generation`. A response
+    /// without a refresh token keeps the stored one.
     pub async fn persist(
         &self,
+        generation: u64,
         issued: Issued,
         previous: Option<&StoredTokens>,
         fingerprint: Option<String>,
     ) -> Result<AccessToken, Error> {
+        if self.generation() != generation {
+            return Err(self.superseded());
+        }
         let (refresh_token, refresh_expires_at) = match issued.refresh_token {
             Some(token) => (Some(token), issued.refresh_expires_at),
             None => (
@@ -270,8 +543,12 @@ impl Lifecycle {
             updated_at: self.clock.now(),
         };
         let token = token_of(&stored);
-        self.store.save(&self.name, stored).await?;
-        self.set_status(Status::Authorized);
+        self.store.save(&self.key, stored).await?;
+        // A removal may have passed while saving; it deletes the entry once this call releases
+        // the entry lock, and the status it set stands.
+        if !self.set_status_at(generation, Status::Authorized) {
+            return Err(self.superseded());
+        }
         Ok(token)
     }
 }
@@ -322,4 +599,118 @@ pub(crate) fn token_http() -> Result<reqwest::Client, Error> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        prop_oneof![
+            Just(DateTime::<Utc>::MIN_UTC),
+            Just(DateTime::<Utc>::MAX_UTC),
+            (DateTime::<Utc>::MIN_UTC.timestamp()..=DateTime::<Utc>::MAX_UTC.timestamp())
+                .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default()),
+        ]
+    }
+
+    /// Every shape a duration field has been seen in, and a few it should never be in.
+    fn duration_field() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        prop_oneof![
+            any::<u64>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            Just(Value::from(9_300_000_000_000_000u64)),
+            Just(Value::from(u64::MAX)),
+            "[0-9]{0,40}".prop_map(Value::from),
+            " ?-?[0-9]{1,25}(\\.[0-9]{0,5})? ?".prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            Just(Value::Null),
+            Just(serde_json::json!({"seconds": 1})),
+        ]
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_on_a_character_boundary_after_redaction() {
+        let text = format!("{}s3cret\nand more", "é".repeat(600));
+        let scrubbed = scrub(&text, &["s3cret"]);
+        assert_eq!(scrubbed.chars().count(), MAX_SERVER_TEXT + 1);
+        assert!(scrubbed.ends_with('…'));
+        let short = scrub(
+            "you sent client_secret=s3cret%2B1\r\nX-Forged: yes",
+            &["s3cret+1"],
+        );
+        assert_eq!(short, "you sent client_secret=[redacted]  X-Forged: yes");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_body_with_any_status_decodes_or_fails_without_panicking(
+            status in any::<u16>(),
+            body in proptest::collection::vec(any::<u8>(), 0..256),
+            now in instant(),
+        ) {
+            match decode("p", status, &body, now, &["s3cret"]) {
+                Ok(issued) => prop_assert!((200..300).contains(&status) && !issued.access_token.expose_secret().is_empty()),
+                Err(error) => { let _ = format!("{error} {error:?}"); }
+            }
+        }
+
+        #[test]
+        fn token_responses_with_any_durations_decode_with_clamped_expiries(
+            expires_in in duration_field(),
+            refresh_in in duration_field(),
+            scope in prop_oneof![any::<String>().prop_map(serde_json::Value::from), Just(serde_json::json!(["a", 1, null])), Just(serde_json::Value::Null)],
+            now in instant(),
+        ) {
+            let body = serde_json::json!({
+                "access_token": "a", "expires_in": expires_in,
+                "refresh_token": "r", "refresh_token_expires_in": refresh_in, "scope": scope,
+            });
+            let issued = decode("p", 200, body.to_string().as_bytes(), now, &[]).unwrap();
+            let latest = now.checked_add_signed(TimeDelta::from_std(MAX_TOKEN_LIFETIME).unwrap());
+            for at in [issued.access_expires_at, issued.refresh_expires_at].into_iter().flatten() {
+                prop_assert!(at >= now);
+                prop_assert!(latest.is_none_or(|latest| at <= latest));
+            }
+        }
+
+        #[test]
+        fn scrubbed_text_keeps_no_form_of_any_secret_and_stays_short(
+            before in "[ -~é€]{0,600}",
+            after in "[ -~é€]{0,600}",
+            secret in "[A-Za-z0-9/+=&%._~!\"\\\\é -]{4,40}",
+        ) {
+            prop_assume!(!REDACTED.contains(secret.as_str()));
+            for form in encodings(&secret) {
+                let text = format!("{before}{form}{after}");
+                let scrubbed = scrub(&text, &[&secret]);
+                prop_assert!(!scrubbed.contains(secret.as_str()), "{scrubbed}");
+                prop_assert!(!scrubbed.contains(form.as_str()), "{scrubbed}");
+                prop_assert!(scrubbed.chars().count() <= MAX_SERVER_TEXT + 1);
+            }
+        }
+
+        #[test]
+        fn oauth_error_bodies_of_any_content_become_token_endpoint_errors(
+            status in 400u16..600,
+            error in proptest::option::of(any::<String>()),
+            description in proptest::option::of(any::<String>()),
+            message in proptest::option::of(any::<String>()),
+        ) {
+            let body = serde_json::json!({"error": error, "error_description": description, "message": message});
+            let decoded = decode("p", status, body.to_string().as_bytes(), Utc::now(), &[]);
+            let Err(error @ Error::TokenEndpoint { .. }) = decoded else {
+                return Err(TestCaseError::fail("an error status is a token endpoint error"));
+            };
+            let _ = format!("{error} {error:?}");
+        }
+    }
 }

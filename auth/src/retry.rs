@@ -13,9 +13,9 @@ use crate::Access;
 ///   after the server's `Retry-After` (seconds or an HTTP date) plus up to a quarter of it at
 ///   random, or after a jittered backoff when the header is missing, as long as the wait fits
 ///   `max_retry_after` and the deadline.
-/// - `502`, `503`, `504` and transport errors: sent again with jittered exponential backoff, but
-///   only for operations classified read or sent with an idempotent method (`GET`, `HEAD`,
-///   `PUT`, `DELETE`, `OPTIONS`). A write is never replayed blindly, except after a connection
+/// - `502`, `503`, `504` and transport errors: sent again with jittered exponential backoff (a
+///   `503`'s `Retry-After` is honoured as a `429`'s), but only for operations classified read
+///   or sent with an idempotent method (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`). A write is never replayed blindly, except after a connection
 ///   failure, when nothing reached the server.
 /// - Everything stops at `max_attempts` or when `deadline` has passed since the first attempt;
 ///   the last response (or error) is then returned as is.
@@ -70,7 +70,7 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1 << exponent)
             .min(self.max_backoff);
-        base.mul_f64(0.5 + 0.5 * crate::cache::random_fraction())
+        crate::cache::scale(base, 0.5 + 0.5 * crate::cache::random_fraction())
     }
 }
 
@@ -109,17 +109,27 @@ pub(crate) fn for_status(
         return Verdict::Done;
     }
     match status.as_u16() {
-        429 => match retry_after(headers, SystemTime::now()) {
-            Some(wait) if wait > policy.max_retry_after => Verdict::Done,
-            // Never earlier than asked; up to a quarter later, so that callers throttled at the
-            // same moment do not all come back at the same instant.
-            Some(wait) => {
-                Verdict::RetryAfter(wait + wait.mul_f64(0.25 * crate::cache::random_fraction()))
-            }
-            None => Verdict::RetryAfter(policy.backoff(attempt)),
-        },
-        502..=504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
+        429 => as_asked(policy, headers, attempt),
+        // A 503 may say when the service expects to be back, as a 429 says when the limit
+        // resets: waiting less is a wasted attempt.
+        503 if replayable => as_asked(policy, headers, attempt),
+        502 | 504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
         _ => Verdict::Done,
+    }
+}
+
+/// After the server's `Retry-After` when it sent one (given up when it is past the policy's
+/// budget), after a backoff otherwise.
+fn as_asked(policy: &RetryPolicy, headers: &HeaderMap, attempt: u32) -> Verdict {
+    match retry_after(headers, SystemTime::now()) {
+        Some(wait) if wait > policy.max_retry_after => Verdict::Done,
+        // Never earlier than asked; up to a quarter later, so that callers throttled at the
+        // same moment do not all come back at the same instant.
+        Some(wait) => Verdict::RetryAfter(wait.saturating_add(crate::cache::scale(
+            wait,
+            0.25 * crate::cache::random_fraction(),
+        ))),
+        None => Verdict::RetryAfter(policy.backoff(attempt)),
     }
 }
 
@@ -140,19 +150,33 @@ pub(crate) fn for_error(
     }
 }
 
-/// Parses `Retry-After`: delta seconds, or an HTTP date (RFC 9110), relative to `now`.
+/// The longest `Retry-After` taken from a server: one day. A longer one (up to `u64::MAX`
+/// seconds) is read as a day, so that arithmetic on it can never overflow; whether a day is
+/// worth waiting is the [`RetryPolicy`]'s call.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Parses `Retry-After`: delta seconds, or an HTTP date (RFC 9110), relative to `now`. The
+/// result is at most one day: a longer wait (up to `u64::MAX` seconds) is read as a day.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is still "a very long time", not "no header".
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER));
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let at = SystemTime::from(at.with_timezone(&chrono::Utc));
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn headers(value: &str) -> HeaderMap {
@@ -234,6 +258,79 @@ mod tests {
             for_status(&policy, StatusCode::INTERNAL_SERVER_ERROR, &none, true, 1),
             Verdict::Done
         );
+    }
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+            (any::<u64>(), 0..1_000_000_000u32).prop_map(|(s, n)| Duration::new(s, n)),
+            (0..100_000u64).prop_map(Duration::from_millis),
+        ]
+    }
+
+    fn policy() -> impl Strategy<Value = RetryPolicy> {
+        (
+            any::<u32>(),
+            duration(),
+            duration(),
+            duration(),
+            proptest::option::of(duration()),
+        )
+            .prop_map(
+                |(max_attempts, initial_backoff, max_backoff, max_retry_after, deadline)| {
+                    RetryPolicy {
+                        max_attempts,
+                        initial_backoff,
+                        max_backoff,
+                        max_retry_after,
+                        deadline,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn retry_after_of_any_value_at_any_time_never_panics_and_stays_within_a_day(
+            value in prop_oneof![
+                "[0-9]{0,40}",
+                "[ -~]{0,40}",
+                "(Mon|Tue|Sun), [0-9]{1,2} (Jan|Feb|Dec) [0-9]{1,6} [0-9]{2}:[0-9]{2}:[0-9]{2} (GMT|[+-][0-9]{4})",
+            ],
+            now_secs in any::<u64>(),
+        ) {
+            let Ok(header) = value.parse::<reqwest::header::HeaderValue>() else {
+                return Ok(());
+            };
+            let mut h = HeaderMap::new();
+            h.insert(RETRY_AFTER, header);
+            let now = SystemTime::UNIX_EPOCH
+                .checked_add(Duration::from_secs(now_secs))
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            if let Some(wait) = retry_after(&h, now) {
+                prop_assert!(wait <= MAX_RETRY_AFTER);
+            }
+        }
+
+        #[test]
+        fn any_policy_any_status_and_any_attempt_give_a_verdict_without_panicking(
+            policy in policy(),
+            status in 100u16..600,
+            seconds in "[0-9]{1,30}",
+            attempt in any::<u32>(),
+            retry in any::<u32>(),
+        ) {
+            let _ = policy.backoff(retry);
+            let status = StatusCode::from_u16(status).unwrap();
+            for h in [headers(&seconds), HeaderMap::new()] {
+                for replayable in [true, false] {
+                    let _ = for_status(&policy, status, &h, replayable, attempt);
+                }
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::oauth::{self, Endpoint, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, StoredTokens,
     SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
@@ -23,7 +23,9 @@ use crate::{
 ///   after a Control Hub administrator authorized the app.
 ///
 /// With neither, or when Webex refuses both the refresh token and the mint, the app enters
-/// [`Status::ReauthorizationRequired`] and fails at once until rebuilt with new credentials.
+/// [`Status::ReauthorizationRequired`] and fails at once until [`ServiceApp::reauthorize`]
+/// succeeds. A mint refused with `401` is first retried once with a fresh token of the minting
+/// source, whose token may simply have gone stale.
 ///
 /// ```
 /// use wxcc_auth::ServiceApp;
@@ -98,6 +100,47 @@ impl ServiceApp {
     pub fn status(&self) -> Status {
         self.cache.fetcher().lifecycle.status()
     }
+
+    /// Authorizes the app again after [`Status::ReauthorizationRequired`] (or at any time):
+    /// with `refresh_token`, a new refresh token from the developer portal, if given;
+    /// otherwise with the stored refresh token and then by minting (after the minting source
+    /// was itself re-authorized, say). A token is obtained first; only then is it persisted and
+    /// handed to every clone of the app. If that fails, nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ReauthorizationRequired`] when Webex refuses the refresh token or the mint
+    /// (the status is left as it was), or the token endpoint's or the store's error.
+    pub async fn reauthorize(&self, refresh_token: Option<SecretString>) -> Result<(), Error> {
+        let fetcher = self.cache.fetcher();
+        let lifecycle = &fetcher.lifecycle;
+        // Held until the token is handed out: no token call of the app runs in between.
+        let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
+        let stored = lifecycle.load().await?;
+        let (refresh_token, then_mint) = match refresh_token {
+            Some(token) => (Some(token), false),
+            None => (stored.as_ref().and_then(|s| s.refresh_token.clone()), true),
+        };
+        let token = match fetcher
+            .obtain(generation, stored.as_ref(), refresh_token, then_mint)
+            .await
+        {
+            Ok(token) => token,
+            Err(Failure::Refused(reason)) => return Err(lifecycle.reauthorize(reason)),
+            Err(Failure::Other(error)) => return Err(error),
+        };
+        lifecycle.advance(Status::Authorized);
+        self.cache.set(token);
+        tracing::info!(source = %lifecycle.name, "service app re-authorized");
+        Ok(())
+    }
+
+    /// The key of the app's entry in its token store: `service-app/<name>`. (Entries an older
+    /// version stored under the bare name are moved there on first use.)
+    pub fn store_key(&self) -> &str {
+        self.cache.fetcher().lifecycle.key()
+    }
 }
 
 impl ServiceAppBuilder {
@@ -163,8 +206,13 @@ impl ServiceAppBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for an unusable URL or application id.
+    /// [`Error::Config`] for an empty name, an unusable URL or application id.
     pub fn build(self) -> Result<ServiceApp, Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::Config(
+                "a service app needs a name that is not empty or only white space".into(),
+            ));
+        }
         let base = self.oauth_base.trim_end_matches('/');
         let http = match self.http {
             Some(http) => http,
@@ -177,12 +225,14 @@ impl ServiceAppBuilder {
             .push(&self.application_id)
             .push("token");
         let fetcher = ServiceAppFetcher {
-            lifecycle: Lifecycle {
-                name: self.name,
-                store: self.store,
-                clock: Arc::clone(&self.clock),
-                status: Mutex::new(Status::NotAuthorized),
-            },
+            lifecycle: Lifecycle::new(
+                Kind::ServiceApp,
+                self.name.clone(),
+                &self.name,
+                self.name.clone(),
+                self.store,
+                Arc::clone(&self.clock),
+            ),
             client_id: self.client_id,
             client_secret: self.client_secret,
             target_org_id: self.target_org_id,
@@ -204,17 +254,33 @@ impl ServiceAppBuilder {
     }
 }
 
+/// Why a service app got no token.
+enum Failure {
+    /// Webex refused the refresh token or the mint: someone must re-authorize. The reason, in
+    /// words.
+    Refused(String),
+    /// Anything else (the network, a busy endpoint, the store).
+    Other(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Other(error)
+    }
+}
+
 impl ServiceAppFetcher {
     async fn get(&self, request: FetchRequest) -> Result<AccessToken, Error> {
         let lifecycle = &self.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.store.lock(&lifecycle.name).await?;
-        let stored = lifecycle.store.load(&lifecycle.name).await?;
+        let _lock = lifecycle.lock().await?;
+        let generation = lifecycle.generation();
+        let stored = lifecycle.load().await?;
         if let Some(token) = stored
             .as_ref()
             .and_then(|s| lifecycle.reusable(s, &request))
         {
-            lifecycle.set_status(Status::Authorized);
+            lifecycle.set_status_at(generation, Status::Authorized);
             return Ok(token);
         }
         let now = lifecycle.clock.now();
@@ -228,6 +294,28 @@ impl ServiceAppFetcher {
             .filter(|s| s.refresh_expires_at.is_none_or(|at| at > now))
             .and_then(|s| s.refresh_token.clone())
             .or(seed);
+        match self
+            .obtain(generation, stored.as_ref(), refresh_token, true)
+            .await
+        {
+            Ok(token) => Ok(token),
+            Err(Failure::Refused(reason)) => {
+                Err(lifecycle.require_reauthorization(generation, reason))
+            }
+            Err(Failure::Other(error)) => Err(error),
+        }
+    }
+
+    /// Gets tokens with `refresh_token`, and (when there is none, or when it is refused and
+    /// `then_mint`) by minting, and persists them.
+    async fn obtain(
+        &self,
+        generation: u64,
+        stored: Option<&StoredTokens>,
+        refresh_token: Option<SecretString>,
+        then_mint: bool,
+    ) -> Result<AccessToken, Failure> {
+        let lifecycle = &self.lifecycle;
         let mut refused = None;
         if let Some(refresh_token) = refresh_token {
             let form = [
@@ -236,59 +324,101 @@ impl ServiceAppFetcher {
                 ("client_secret", self.client_secret.expose_secret()),
                 ("refresh_token", refresh_token.expose_secret()),
             ];
+            let secrets = [
+                self.client_secret.expose_secret(),
+                refresh_token.expose_secret(),
+            ];
             match self
                 .token
-                .form(&lifecycle.name, &form, lifecycle.clock.as_ref())
+                .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
                 .await
             {
-                Ok(issued) => return self.keep(issued, stored.as_ref()).await,
+                Ok(issued) => return Ok(self.keep(generation, issued, stored).await?),
                 Err(error) if oauth::is_rejection(&error) => refused = Some(error),
-                Err(error) => return Err(error),
+                Err(error) => return Err(Failure::Other(error)),
             }
         }
-        let Some(minter) = &self.minter else {
-            let reason = match refused {
-                Some(error) => format!(
-                    "Webex refused the refresh token ({error}) and no minting source is configured"
-                ),
-                None => "there is no refresh token and no minting source is configured".to_owned(),
-            };
-            return Err(lifecycle.require_reauthorization(reason));
+        let minter = match (&self.minter, refused) {
+            (Some(minter), None) => minter,
+            (Some(minter), Some(_)) if then_mint => minter,
+            (_, Some(error)) => {
+                return Err(Failure::Refused(format!(
+                    "Webex refused the refresh token ({error}){}",
+                    if self.minter.is_none() {
+                        " and no minting source is configured"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+            (None, None) => {
+                return Err(Failure::Refused(
+                    "there is no refresh token and no minting source is configured".to_owned(),
+                ));
+            }
         };
-        let bearer = minter.token().await?;
+        let mut bearer = minter.token().await?;
+        let mut retried = false;
+        loop {
+            match self.mint_with(&bearer).await {
+                Ok(issued) => return Ok(self.keep(generation, issued, stored).await?),
+                // A 401 on the mint call is about the bearer: the minter's token went stale
+                // (revoked, or expired before its cache knew). Tell the minter and try once more
+                // with a fresh one before calling it a refusal.
+                Err(error @ Error::TokenEndpoint { status: 401, .. }) if !retried => {
+                    retried = true;
+                    minter.invalidate(bearer.secret());
+                    let fresh = minter.token().await?;
+                    if fresh.secret().expose_secret() == bearer.secret().expose_secret() {
+                        return Err(Failure::Refused(format!(
+                            "Webex refused the token of the minting source `{}` ({error}); \
+                             re-authorize it",
+                            minter.name()
+                        )));
+                    }
+                    bearer = fresh;
+                }
+                Err(error)
+                    if oauth::is_rejection(&error)
+                        || matches!(error, Error::TokenEndpoint { status: 403, .. }) =>
+                {
+                    return Err(Failure::Refused(format!(
+                        "Webex refused to mint a token ({error})"
+                    )));
+                }
+                Err(error) => return Err(Failure::Other(error)),
+            }
+        }
+    }
+
+    /// One call to the mint endpoint with the minter's `bearer`.
+    async fn mint_with(&self, bearer: &AccessToken) -> Result<oauth::Issued, Error> {
         let body = serde_json::json!({
             "clientId": self.client_id,
             "clientSecret": self.client_secret.expose_secret(),
             "targetOrgId": self.target_org_id,
         });
-        match self
-            .mint
+        self.mint
             .json(
-                &lifecycle.name,
+                &self.lifecycle.name,
                 &body,
+                &[self.client_secret.expose_secret()],
                 Some(bearer.secret()),
-                lifecycle.clock.as_ref(),
+                self.lifecycle.clock.as_ref(),
             )
             .await
-        {
-            Ok(issued) => self.keep(issued, stored.as_ref()).await,
-            Err(error)
-                if oauth::is_rejection(&error)
-                    || matches!(error, Error::TokenEndpoint { status: 403, .. }) =>
-            {
-                Err(lifecycle
-                    .require_reauthorization(format!("Webex refused to mint a token ({error})")))
-            }
-            Err(error) => Err(error),
-        }
     }
 
     async fn keep(
         &self,
+        generation: u64,
         issued: oauth::Issued,
         previous: Option<&StoredTokens>,
     ) -> Result<AccessToken, Error> {
-        let token = self.lifecycle.persist(issued, previous, None).await?;
+        let token = self
+            .lifecycle
+            .persist(generation, issued, previous, None)
+            .await?;
         // The portal's refresh token now lives in the store, which wins from here on.
         *self
             .seed

@@ -211,7 +211,7 @@ impl Signer {
             };
             if policy
                 .deadline
-                .is_some_and(|deadline| started.elapsed() + wait > deadline)
+                .is_some_and(|deadline| started.elapsed().saturating_add(wait) > deadline)
             {
                 tracing::debug!(?wait, "no retry: the deadline would pass");
                 return result;

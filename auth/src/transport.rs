@@ -146,7 +146,8 @@ impl Transport {
     }
 
     /// Signs `request` for `operation` and sends it under the retry policy and the overall
-    /// timeout. Any status comes back as a response; only the absence of one is an error.
+    /// timeout, which covers getting the token too. Any status comes back as a response; only
+    /// the absence of one is an error.
     ///
     /// # Errors
     ///
@@ -156,15 +157,21 @@ impl Transport {
         mut request: reqwest::Request,
         operation: &str,
     ) -> Result<reqwest::Response, TransportError> {
-        self.signer.authorize(&mut request, operation).await?;
-        let sending = self.signer.send(&self.http, request, operation);
-        let result = match self.overall {
-            Some(overall) => tokio::time::timeout(overall, sending)
+        // Getting the token is part of the call: a hanging token endpoint must not make a call
+        // take longer than its overall timeout.
+        let call = async {
+            self.signer.authorize(&mut request, operation).await?;
+            self.signer
+                .send(&self.http, request, operation)
+                .await
+                .map_err(network)
+        };
+        match self.overall {
+            Some(overall) => tokio::time::timeout(overall, call)
                 .await
                 .map_err(|_| TransportError::Timeout(overall))?,
-            None => sending.await,
-        };
-        result.map_err(network)
+            None => call.await,
+        }
     }
 }
 

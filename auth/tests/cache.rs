@@ -196,3 +196,87 @@ async fn a_fetch_that_hangs_times_out() {
     assert!(matches!(error, Error::Timeout { .. }), "{error}");
     assert!(error.is_transient());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_nan_negative_or_infinite_jitter_never_panics() {
+    for jitter in [f64::NAN, -1.0, f64::INFINITY, f64::NEG_INFINITY] {
+        let clock = TokioClock::new();
+        let settings = CacheSettings {
+            jitter,
+            ..CacheSettings::default()
+        };
+        let cache = TokenCache::with_settings(
+            Scripted::new(clock, vec![Ok(("t1", 3600)), Ok(("t2", 3600))]),
+            settings,
+            Arc::new(clock),
+        );
+        assert_eq!(value(&cache.get().await.unwrap()), "t1", "jitter {jitter}");
+        // Refreshed no later than the refresh window plus its largest jitter (all of it).
+        tokio::time::advance(Duration::from_secs(3600 - 299)).await;
+        assert_eq!(value(&cache.get().await.unwrap()), "t2", "jitter {jitter}");
+    }
+}
+
+/// Panics on its first fetch (after a delay, so that many callers wait for it), then issues
+/// tokens; counts fetches.
+#[derive(Debug)]
+struct PanicsOnce {
+    clock: TokioClock,
+    fetches: Mutex<u32>,
+}
+
+impl TokenFetcher for PanicsOnce {
+    fn name(&self) -> &str {
+        "panics-once"
+    }
+
+    fn fetch(&self, _: FetchRequest) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let n = {
+                let mut fetches = self.fetches.lock().unwrap();
+                *fetches += 1;
+                *fetches
+            };
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if n == 1 {
+                panic!("a bug in a token fetcher");
+            }
+            Ok(AccessToken::new(format!("t{n}"))
+                .with_expiry(self.clock.now() + TimeDelta::hours(1)))
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_fetch_fails_its_waiters_and_the_next_caller_fetches_again() {
+    let clock = TokioClock::new();
+    let cache = TokenCache::with_settings(
+        PanicsOnce {
+            clock,
+            fetches: Mutex::new(0),
+        },
+        CacheSettings::default(),
+        Arc::new(clock),
+    );
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.get().await })
+        })
+        .collect();
+    for task in tasks {
+        let outcome = task.await.expect("no caller panics");
+        let error = outcome.unwrap_err();
+        assert!(error.to_string().contains("panicked"), "{error}");
+    }
+    assert_eq!(
+        *cache.fetcher().fetches.lock().unwrap(),
+        1,
+        "one fetch, shared"
+    );
+    // The cache still works: after the backoff a later caller fetches once.
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(value(&cache.get().await.unwrap()), "t2");
+    assert_eq!(value(&cache.get().await.unwrap()), "t2");
+    assert_eq!(*cache.fetcher().fetches.lock().unwrap(), 2);
+}

@@ -128,7 +128,7 @@ async fn the_authorize_step_checks_state_exchanges_the_code_and_persists() {
     exchange.assert_calls_async(1).await;
     assert_eq!(connector.status(), Status::Authorized);
     assert_eq!(value(&connector.token().await.unwrap()), "acc-1");
-    let persisted = store.load("reporting").await.unwrap().unwrap();
+    let persisted = store.load(connector.store_key()).await.unwrap().unwrap();
     assert_eq!(persisted.refresh_token.unwrap().expose_secret(), "ref-1");
     assert!(persisted.refresh_expires_at.unwrap() > Utc::now() + TimeDelta::days(59));
     assert!(persisted.access_expires_at.unwrap() > Utc::now() + TimeDelta::hours(11));
@@ -158,7 +158,7 @@ async fn two_hundred_callers_on_an_expired_token_cause_one_refresh() {
     }
     refresh.assert_calls_async(1).await;
     // The rotated refresh token was persisted.
-    let persisted = store.load("reporting").await.unwrap().unwrap();
+    let persisted = store.load(connector.store_key()).await.unwrap().unwrap();
     assert_eq!(persisted.refresh_token.unwrap().expose_secret(), "ref-2");
 }
 
@@ -192,7 +192,7 @@ async fn a_stored_token_survives_a_restart_and_a_response_without_refresh_token_
     assert_eq!(value(&connector.token().await.unwrap()), "acc-2");
     refresh.assert_calls_async(1).await;
     let persisted = FileStore::new(&path)
-        .load("reporting")
+        .load(connector.store_key())
         .await
         .unwrap()
         .unwrap();
@@ -205,7 +205,9 @@ async fn invalid_grant_requires_reauthorization_and_a_new_authorize_step_recover
     let server = MockServer::start_async().await;
     let store = Arc::new(MemoryStore::new());
     store
-        .save("reporting", stored("expired", -60, "revoked"))
+        // Not a word of the description: a description that held the refresh token would
+        // show `[redacted]` in its place.
+        .save("reporting", stored("expired", -60, "ref-0"))
         .await
         .unwrap();
     let refused = server
@@ -253,7 +255,7 @@ async fn invalid_grant_requires_reauthorization_and_a_new_authorize_step_recover
     // Nothing was lost: the stored (revoked) refresh token is still there for inspection.
     assert!(
         store
-            .load("reporting")
+            .load(connector.store_key())
             .await
             .unwrap()
             .unwrap()
@@ -384,9 +386,81 @@ async fn two_processes_sharing_a_file_store_refresh_once() {
     assert_eq!(value(&b.unwrap()), "acc-2");
     refresh.assert_calls_async(1).await;
     let persisted = FileStore::new(&path)
-        .load("reporting")
+        .load(first.store_key())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(persisted.refresh_token.unwrap().expose_secret(), "ref-2");
+}
+
+#[tokio::test]
+async fn absurd_expiries_from_the_token_endpoint_are_clamped_instead_of_panicking() {
+    let server = MockServer::start_async().await;
+    // 9.3e15 seconds is past what chrono's TimeDelta holds in milliseconds; u64::MAX (as a
+    // string, as some servers send it) is past what an i64 holds.
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/access_token");
+            then.status(200).json_body(json!({
+                "access_token": "acc-forever", "expires_in": 9_300_000_000_000_000u64,
+                "refresh_token": "ref-forever", "refresh_token_expires_in": "18446744073709551615"
+            }));
+        })
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let connector = connector(&server, store.clone());
+    let request = connector.authorization_request(false).unwrap();
+    connector
+        .complete(&request, request.state(), "the-code")
+        .await
+        .unwrap();
+    let token = connector.token().await.unwrap();
+    assert_eq!(value(&token), "acc-forever");
+    let expires_at = token.expires_at().unwrap();
+    assert!(
+        expires_at > Utc::now() + TimeDelta::days(365),
+        "{expires_at}"
+    );
+    assert!(
+        expires_at < Utc::now() + TimeDelta::days(11 * 366),
+        "{expires_at}"
+    );
+}
+
+#[tokio::test]
+async fn entries_an_older_version_stored_under_the_bare_name_are_moved_not_lost() {
+    let server = MockServer::start_async().await;
+    let dir = std::env::temp_dir().join(format!("wxcc-legacy-{}", uuid::Uuid::new_v4().simple()));
+    let path = dir.join("tokens.json");
+    let file = FileStore::new(&path);
+    // What the previous version wrote: entries keyed by the bare name, a connector's (no
+    // fingerprint) and a node authorization's (with one).
+    file.save("reporting", stored("still-good", 3600, "ref-1"))
+        .await
+        .unwrap();
+    let mut node_entry = stored("node-token", 3600, "node-refresh");
+    node_entry.fingerprint = Some("fp".into());
+    file.save("engage", node_entry).await.unwrap();
+
+    let connector = connector(&server, Arc::new(FileStore::new(&path)));
+    assert_eq!(connector.store_key(), "connector/reporting");
+    assert_eq!(value(&connector.token().await.unwrap()), "still-good");
+    let moved = file.load("connector/reporting").await.unwrap().unwrap();
+    assert_eq!(moved.refresh_token.unwrap().expose_secret(), "ref-1");
+    assert!(file.load("reporting").await.unwrap().is_none());
+
+    // A connector never adopts a node authorization's entry of the same name.
+    let namesake = Connector::builder("engage", "cid", "csecret", "https://bot.example.com/cb")
+        .oauth_base(server.url("/v1"))
+        .store(Arc::new(FileStore::new(&path)))
+        .build()
+        .unwrap();
+    assert!(matches!(
+        namesake.token().await,
+        Err(Error::ReauthorizationRequired { .. })
+    ));
+    assert!(
+        file.load("engage").await.unwrap().is_some(),
+        "left for the node authorization"
+    );
 }

@@ -74,7 +74,7 @@ async fn tokens_are_fetched_with_client_credentials_and_carry_the_fingerprint() 
     );
     engage.token().await.unwrap();
     ok.assert_calls_async(1).await;
-    let stored = store.load("engage-us").await.unwrap().unwrap();
+    let stored = store.load(engage.store_key()).await.unwrap().unwrap();
     assert_eq!(stored.fingerprint.as_deref(), Some(fingerprint.as_str()));
     assert!(!fingerprint.contains("secret-1"));
     assert_eq!(engage.status(), Status::Authorized);
@@ -235,4 +235,259 @@ fn credentials_never_show_secrets() {
         assert!(!debug.contains("s3cret"), "{debug}");
         assert_eq!(credentials.fingerprint().len(), 64);
     }
+}
+
+#[tokio::test]
+async fn a_connector_and_a_node_authorization_of_the_same_name_keep_their_own_tokens() {
+    let server = MockServer::start_async().await;
+    let ok = accepts(&server, "secret-1", "tok-node").await;
+    let refresh = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("refresh_token", "connector-refresh");
+            then.status(200)
+                .json_body(json!({"access_token": "tok-connector-2", "expires_in": 3600}));
+        })
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let connector =
+        wxcc_auth::Connector::builder("shared", "cid", "cs", "https://bot.example.com/cb")
+            .oauth_base(server.url("/v1"))
+            .store(store.clone())
+            .build()
+            .unwrap();
+    let authorize = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("grant_type", "authorization_code");
+            then.status(200).json_body(json!({
+                "access_token": "tok-connector-1", "expires_in": 3600, "refresh_token": "connector-refresh"
+            }));
+        })
+        .await;
+    let request = connector.authorization_request(false).unwrap();
+    connector
+        .complete(&request, request.state(), "code")
+        .await
+        .unwrap();
+    authorize.assert_calls_async(1).await;
+
+    let registry = registry(&server, store.clone());
+    let node = registry
+        .add(
+            "shared",
+            Credentials::client_credentials("tenant", "secret-1"),
+        )
+        .unwrap();
+    assert_eq!(value(&node.token().await.unwrap()), "tok-node");
+    ok.assert_calls_async(1).await;
+
+    // The connector's refresh token survived the node authorization's first fetch.
+    connector.invalidate(&SecretString::from("tok-connector-1"));
+    assert_eq!(value(&connector.token().await.unwrap()), "tok-connector-2");
+    refresh.assert_calls_async(1).await;
+    assert_eq!(connector.status(), Status::Authorized);
+}
+
+/// A memory store whose next `lock` or `save` can be held at a gate, so that a test decides
+/// exactly what runs while a token call is in flight.
+#[derive(Debug, Default)]
+struct Gated {
+    inner: MemoryStore,
+    lock_gate: Gate,
+    save_gate: Gate,
+}
+
+#[derive(Debug, Default)]
+struct Gate {
+    armed: std::sync::atomic::AtomicBool,
+    reached: tokio::sync::Notify,
+    open: tokio::sync::Notify,
+}
+
+impl Gate {
+    fn arm(&self) {
+        self.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    async fn pass(&self) {
+        if self.armed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            self.reached.notify_one();
+            self.open.notified().await;
+        }
+    }
+}
+
+impl TokenStore for Gated {
+    fn load<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, Option<StoredTokens>> {
+        self.inner.load(key)
+    }
+    fn save<'a>(&'a self, key: &'a str, tokens: StoredTokens) -> wxcc_auth::StoreFuture<'a, ()> {
+        Box::pin(async move {
+            self.save_gate.pass().await;
+            self.inner.save(key, tokens).await
+        })
+    }
+    fn remove<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, ()> {
+        self.inner.remove(key)
+    }
+    fn lock<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, wxcc_auth::StoreLock> {
+        Box::pin(async move {
+            self.lock_gate.pass().await;
+            self.inner.lock(key).await
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_fetch_in_flight_during_reauthorize_never_undoes_it() {
+    let server = MockServer::start_async().await;
+    let old = accepts(&server, "secret-1", "tok-old").await;
+    let new = accepts(&server, "secret-2", "tok-new").await;
+    let store = Arc::new(Gated::default());
+    let registry = registry(&server, store.clone());
+    let engage = registry
+        .add(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-1"),
+        )
+        .unwrap();
+
+    // A first token request starts under the old credentials and is held at the store.
+    store.lock_gate.arm();
+    let in_flight = {
+        let engage = engage.clone();
+        tokio::spawn(async move { engage.token().await })
+    };
+    store.lock_gate.reached.notified().await;
+    // Meanwhile the credentials are rotated.
+    registry
+        .reauthorize(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-2"),
+        )
+        .await
+        .unwrap();
+    store.lock_gate.open.notify_one();
+
+    let first = in_flight.await.unwrap().unwrap();
+    assert_eq!(
+        value(&first),
+        "tok-new",
+        "the request in flight gets the new token"
+    );
+    assert_eq!(value(&engage.token().await.unwrap()), "tok-new");
+    old.assert_calls_async(0).await;
+    new.assert_calls_async(1).await;
+    let stored = store.load(engage.store_key()).await.unwrap().unwrap();
+    assert_eq!(
+        stored.fingerprint.unwrap(),
+        Credentials::client_credentials("tenant", "secret-2").fingerprint(),
+        "the new credentials' tokens were neither deleted nor overwritten"
+    );
+    assert_eq!(engage.status(), Status::Authorized);
+}
+
+#[tokio::test]
+async fn a_forced_remove_during_reauthorize_is_not_undone() {
+    let server = MockServer::start_async().await;
+    accepts(&server, "secret-2", "tok-new").await;
+    let store = Arc::new(Gated::default());
+    let registry = registry(&server, store.clone());
+    let held = registry
+        .add(
+            "engage-us",
+            Credentials::client_credentials("tenant", "secret-1"),
+        )
+        .unwrap();
+
+    // Re-authorization got its token and is held while persisting it.
+    store.save_gate.arm();
+    let reauthorizing = {
+        let registry = registry.clone();
+        tokio::spawn(async move {
+            registry
+                .reauthorize(
+                    "engage-us",
+                    Credentials::client_credentials("tenant", "secret-2"),
+                )
+                .await
+        })
+    };
+    store.save_gate.reached.notified().await;
+    // Meanwhile the authorization is removed, though a client holds it.
+    let removing = {
+        let registry = registry.clone();
+        tokio::spawn(async move { registry.remove("engage-us", true).await })
+    };
+    for _ in 0..1000 {
+        if matches!(held.status(), Status::ReauthorizationRequired { .. }) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(matches!(
+        held.status(),
+        Status::ReauthorizationRequired { .. }
+    ));
+    store.save_gate.open.notify_one();
+
+    removing.await.unwrap().unwrap();
+    let reauthorized = reauthorizing.await.unwrap();
+    assert!(reauthorized.is_err(), "the removal won: {reauthorized:?}");
+    assert!(registry.names().is_empty());
+    assert!(matches!(
+        held.status(),
+        Status::ReauthorizationRequired { .. }
+    ));
+    assert!(matches!(
+        held.token().await,
+        Err(Error::ReauthorizationRequired { .. })
+    ));
+    assert!(
+        store.load(held.store_key()).await.unwrap().is_none(),
+        "nothing stored revives it"
+    );
+}
+
+#[tokio::test]
+async fn look_alike_names_are_one_name_and_empty_names_are_refused() {
+    let server = MockServer::start_async().await;
+    let registry = registry(&server, Arc::new(MemoryStore::new()));
+    let cafe = registry
+        .add("Café-US", Credentials::access_key("k"))
+        .unwrap();
+    // Case, surrounding spaces, a decomposed accent, full-width letters.
+    for twin in [
+        "café-us",
+        "  CAFÉ-US\t",
+        "Cafe\u{301}-US",
+        "\u{ff23}\u{ff41}\u{ff46}\u{e9}-US",
+    ] {
+        let error = registry
+            .add(twin, Credentials::access_key("k2"))
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::NameTaken { .. }),
+            "`{twin}`: {error:?}"
+        );
+        assert_eq!(registry.get(twin).unwrap().name(), "Café-US", "`{twin}`");
+    }
+    assert_eq!(registry.names(), ["Café-US"]);
+    for empty in ["", "   ", "\u{3000}"] {
+        let error = registry
+            .add(empty, Credentials::access_key("k"))
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "`{empty}`: {error:?}");
+    }
+    let connector =
+        wxcc_auth::Connector::builder(" ", "cid", "cs", "https://bot.example.com/cb").build();
+    assert!(matches!(connector, Err(Error::Config(_))));
+    let app = wxcc_auth::ServiceApp::builder("", "app", "cid", "cs", "org").build();
+    assert!(matches!(app, Err(Error::Config(_))));
+    drop(cafe);
+    registry.remove(" café-us ", false).await.unwrap();
+    assert!(registry.names().is_empty());
 }

@@ -193,3 +193,85 @@ async fn a_connection_failure_is_retried_even_for_a_write() {
         started.elapsed()
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_what_a_duration_holds_is_clamped_not_overflowed() {
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(429)
+                .header("Retry-After", "18446744073709551615")
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(200).body("{}");
+        })
+        .await;
+    // A policy that accepts any wait: the server's value is all that bounds it.
+    let permissive = RetryPolicy {
+        max_retry_after: Duration::MAX,
+        deadline: Some(Duration::MAX),
+        ..RetryPolicy::default()
+    };
+    let signer = Signer::new(StaticToken::new("t", "tok"), OPS).with_retry_policy(permissive);
+    let started = tokio::time::Instant::now();
+    let response = send(&signer, server.url("/search"), "search")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let waited = started.elapsed();
+    // Clamped to a day, plus up to a quarter of it at random.
+    assert!(waited >= Duration::from_secs(86_400), "{waited:?}");
+    assert!(
+        waited <= Duration::from_secs(86_400 * 5 / 4 + 1),
+        "{waited:?}"
+    );
+    throttled.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_503_with_retry_after_is_waited_out_like_a_429() {
+    let server = MockServer::start_async().await;
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(503).header("Retry-After", "5").up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(200).body("{}");
+        })
+        .await;
+    let signer = Signer::new(StaticToken::new("t", "tok"), OPS);
+    let started = tokio::time::Instant::now();
+    let response = send(&signer, server.url("/search"), "search")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    unavailable.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+
+    // Past the policy's budget, the 503 is returned as is.
+    let busy = MockServer::start_async().await;
+    let long = busy
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(503).header("Retry-After", "600");
+        })
+        .await;
+    let response = send(&signer, busy.url("/search"), "search").await.unwrap();
+    assert_eq!(response.status(), 503);
+    long.assert_calls_async(1).await;
+}

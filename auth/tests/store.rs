@@ -183,3 +183,55 @@ async fn an_entry_lock_excludes_other_processes_until_dropped() {
     drop(held);
     assert!(fs4::FileExt::try_lock(&other).is_ok());
 }
+
+#[tokio::test]
+async fn temporary_files_a_crash_left_are_removed_on_first_use_and_nothing_else() {
+    let dir = temp_dir("stale");
+    let path = dir.join("t.json");
+    FileStore::new(&path)
+        .save("connector", tokens("acc-1", "ref-1"))
+        .await
+        .unwrap();
+    // Left by a process that crashed between writing and renaming: it holds a refresh token.
+    let stale = [
+        dir.join(".t.json.tmp-4242-0123456789abcdef0123456789abcdef"),
+        dir.join(".t.json.tmp-1-ffffffffffffffffffffffffffffffff"),
+    ];
+    for file in &stale {
+        std::fs::write(
+            file,
+            b"{\"entries\": {\"connector\": {\"refresh_token\": \"ref-0\"}}}",
+        )
+        .unwrap();
+    }
+    // Not of this store's naming pattern: never touched.
+    let foreign = [
+        dir.join(".t.json.tmp-4242-deadbeef"),
+        dir.join(".t.json.tmp-notours"),
+        dir.join(".t.json.tmp-4242-0123456789ABCDEF0123456789ABCDEF"),
+        dir.join("t.json.tmp-4242-0123456789abcdef0123456789abcdef"),
+        dir.join(".other.json.tmp-4242-0123456789abcdef0123456789abcdef"),
+        dir.join(".t.json.tmp-4242-0123456789abcdef0123456789abcdef.bak"),
+        dir.join("notes.txt"),
+    ];
+    for file in &foreign {
+        std::fs::write(file, b"keep me").unwrap();
+    }
+
+    let reopened = FileStore::new(&path);
+    assert_eq!(
+        refresh_of(&reopened.load("connector").await.unwrap().unwrap()),
+        "ref-1"
+    );
+    for file in &stale {
+        assert!(!file.exists(), "{} was removed", file.display());
+    }
+    for file in &foreign {
+        assert_eq!(
+            std::fs::read(file).unwrap(),
+            b"keep me",
+            "{}",
+            file.display()
+        );
+    }
+}
