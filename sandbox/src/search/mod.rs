@@ -6,6 +6,7 @@ mod exec;
 mod facts;
 mod filter;
 mod record;
+mod render;
 mod schema;
 
 #[cfg(test)]
