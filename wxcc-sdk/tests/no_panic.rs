@@ -1,5 +1,5 @@
 //! Property tests: nothing a server sends makes the SDK panic. Error bodies, webhook
-//! deliveries (v1 and v2 envelopes), statistics and estimated wait times are decoded from
+//! deliveries (v1 and v2 envelopes), Search pages, statistics and estimated wait times are decoded from
 //! generated JSON (biased towards the fields each decoder reads and towards extreme numbers),
 //! and from arbitrary bytes.
 
@@ -274,11 +274,23 @@ impl Http {
         body: &[u8],
         call: impl AsyncFnOnce(wxcc_sdk::Client) -> T,
     ) -> T {
+        self.serve_method(GET, path, status, body, call)
+    }
+
+    /// As [`Http::serve`], for another method.
+    fn serve_method<T>(
+        &self,
+        method: httpmock::Method,
+        path: &str,
+        status: u16,
+        body: &[u8],
+        call: impl AsyncFnOnce(wxcc_sdk::Client) -> T,
+    ) -> T {
         self.runtime.block_on(async {
             let mock = self
                 .server
                 .mock_async(|when, then| {
-                    when.method(GET).path(path);
+                    when.method(method).path(path);
                     then.status(status)
                         .header("content-type", "application/json")
                         .body(body);
@@ -308,6 +320,38 @@ fn ewt_body() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// Search pages: an envelope whose records and page info are generated (biased to the fields
+/// the typed records read), GraphQL errors, or arbitrary bytes.
+fn search_body() -> impl Strategy<Value = Vec<u8>> {
+    let record = proptest::collection::btree_map(
+        prop_oneof![
+            Just("id".to_owned()),
+            Just("createdTime".to_owned()),
+            Just("endedTime".to_owned()),
+            Just("lastAgent".to_owned()),
+            Just("owner".to_owned()),
+            Just("aggregation".to_owned()),
+            Just("intervalStartTime".to_owned()),
+            Just("origin".to_owned()),
+            "[a-zA-Z]{1,8}",
+        ],
+        prop_oneof![number(), leaf(), json()],
+        0..6,
+    )
+    .prop_map(|m| Value::Object(m.into_iter().collect()));
+    prop_oneof![
+        3 => (proptest::collection::vec(record, 0..4), json(), json()).prop_map(|(records, has_next, cursor)| {
+            serde_json::to_vec(&serde_json::json!({"data": {"taskDetails": {
+                "tasks": records,
+                "pageInfo": {"hasNextPage": has_next, "endCursor": cursor}
+            }}}))
+            .unwrap()
+        }),
+        1 => json().prop_map(|errors| serde_json::to_vec(&serde_json::json!({"data": null, "errors": errors})).unwrap()),
+        1 => body(),
+    ]
+}
+
 fn statistics_body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         3 => proptest::collection::vec(json(), 0..4).prop_map(|data| {
@@ -319,6 +363,26 @@ fn statistics_body() -> impl Strategy<Value = Vec<u8>> {
 
 proptest! {
     #![proptest_config(http_config())]
+
+    #[test]
+    fn search_pages_never_panic(status in prop_oneof![Just(200u16), 400u16..=599], body in search_body(), aggregate in any::<bool>()) {
+        use wxcc_sdk::search::{Aggregation, Query, Window};
+        let http = &*HTTP;
+        let window = Window::last(chrono::TimeDelta::hours(1));
+        if aggregate {
+            let query = Query::task_details(window).aggregate([Aggregation::count("n")], ["lastAgent.id"]);
+            let result = http.serve_method(httpmock::Method::POST, "/search", status, &body, async |client| {
+                client.search(query).first_page().await
+            });
+            let _ = result.map_err(|e| e.to_string());
+        } else {
+            let result = http.serve_method(httpmock::Method::POST, "/search", status, &body, async |client| {
+                let page = client.search(Query::task_details(window)).first_page().await?;
+                Ok::<_, Error>(page.records.iter().filter_map(|t| t.created_at()).count())
+            });
+            let _ = result.map_err(|e| e.to_string());
+        }
+    }
 
     #[test]
     fn estimated_wait_times_never_panic(status in prop_oneof![Just(200u16), Just(204), 400u16..=599], body in ewt_body()) {

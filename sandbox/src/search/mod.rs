@@ -79,3 +79,157 @@ pub(crate) async fn run(
         Err(e) => Outcome::Rejected(500, format!("could not encode the result: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, LazyLock};
+
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::{Outcome, SearchSchema, build, run};
+    use crate::data::Dataset;
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    /// Cases that ran through to data (not stopped by validation), so the property is seen to
+    /// reach the engine.
+    static RAN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    static SETUP: LazyLock<(SearchSchema, Arc<Dataset>, tokio::runtime::Runtime)> =
+        LazyLock::new(|| {
+            let schema = build().unwrap_or_else(|e| panic!("{e}"));
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"));
+            (schema, Arc::new(Dataset::generate(3, NOW)), runtime)
+        });
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "\\PC{0,12}".prop_map(Value::from),
+            Just(Value::from("(")),
+            Just(Value::from("+1.*")),
+            Just(Value::from("1700000000000")),
+        ]
+    }
+
+    /// A filterable field of the root (by index) and an operator its type takes (by index).
+    fn leaf_for(root: &str, field: usize, op: usize) -> (&'static str, &'static str) {
+        use super::facts::{Rec, Ty};
+        let recs: &[Rec] = match root {
+            "agentSession" => &[Rec::Asr],
+            "taskLegDetails" => &[Rec::Clr],
+            _ => &[Rec::Csr],
+        };
+        let fields: Vec<&super::facts::Fact> = super::facts::of(recs)
+            .filter(|f| {
+                f.filter
+                    && f.ty != Ty::Json
+                    && !f.path.contains("GlobalVariables")
+                    && !f.path.starts_with("agentSkills")
+            })
+            .collect();
+        let Some(fact) = fields.get(field % fields.len().max(1)) else {
+            return ("id", "equals");
+        };
+        let ops: &[&str] = match fact.ty {
+            Ty::String => &["equals", "notequals", "match", "contains"],
+            Ty::Long | Ty::Int | Ty::Float => &["equals", "notequals", "gt", "gte", "lt", "lte"],
+            _ => &["equals", "notequals"],
+        };
+        (fact.path, ops[op % ops.len()])
+    }
+
+    /// `{a: {b: {op: value}}}` for a dotted path.
+    fn nest(path: &str, op: &str, value: Value) -> Value {
+        let mut inner = json!({ op: value });
+        for segment in path.rsplit('.') {
+            inner = json!({ segment: inner });
+        }
+        inner
+    }
+
+    #[test]
+    fn generated_searches_reach_the_engine() {
+        // Runs the property in this thread's order-independent way: the counter only grows.
+        searches_never_panic();
+        assert!(
+            RAN.load(std::sync::atomic::Ordering::Relaxed) > 10,
+            "{RAN:?}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever filter values, cursors, windows and aggregation fields a caller sends, a
+        /// search answers (data, GraphQL errors or a rejection) and never panics.
+        #[test]
+        fn searches_never_panic(
+            root in prop::sample::select(vec!["task", "taskDetails", "agentSession", "taskLegDetails"]),
+            leaves in proptest::collection::vec((any::<usize>(), any::<usize>(), value()), 0..3),
+            from in prop_oneof![3 => Just(Value::from(NOW - 86_400_000)), 1 => any::<i64>().prop_map(Value::from), 1 => value()],
+            span in any::<i64>(),
+            cursor in value(),
+            aggregate in proptest::option::of((prop::sample::select(vec!["id", "totalDuration", "channelInfo.idleCount", "queueCount", "origin", "activities.nodes.duration", "nope"]), prop::sample::select(vec!["count", "min", "max", "sum", "average", "cardinality"]))),
+        ) {
+            let (schema, data, runtime) = &*SETUP;
+            let filter = Value::Array(
+                leaves
+                    .into_iter()
+                    .map(|(f, o, v)| {
+                        let (path, op) = leaf_for(root, f, o);
+                        nest(path, op, v)
+                    })
+                    .collect(),
+            );
+            let mut args = String::from("from: $from, to: $to, filter: {and: $filter}, pagination: {cursor: $cursor}");
+            let mut vars = json!({
+                "from": from,
+                "to": NOW.saturating_sub(span.rem_euclid(86_400_000)),
+                "filter": filter,
+                "cursor": cursor,
+            });
+            let mut declared = String::new();
+            if let Some((field, kind)) = aggregate {
+                declared.push_str(", $agg: String!");
+                args.push_str(&format!(", aggregations: [{{field: $agg, type: {kind}, name: \"x\"}}]"));
+                vars["agg"] = Value::from(field);
+            }
+            let records = match root {
+                "agentSession" => "agentSessions { agentId channelInfo { channelType } aggregation { name value } }",
+                "taskLegDetails" => "taskLegs { id queue { id } aggregation { name value } }",
+                _ => "tasks { id lastAgent { id } aggregation { name value } }",
+            };
+            let filter_type = match root {
+                "task" => "TaskFilters",
+                "taskDetails" => "TaskDetailsFilters",
+                "agentSession" => "AgentSessionFilters",
+                _ => "TaskLegDetailsFilters",
+            };
+            let query = format!(
+                "query($from: Long!, $to: Long!, $filter: [{filter_type}], $cursor: String{declared}) \
+                 {{ {root}({args}) {{ {records} pageInfo {{ hasNextPage endCursor }} }} }}"
+            );
+            let body = serde_json::to_vec(&json!({"query": query, "variables": vars})).unwrap_or_default();
+            let outcome = runtime.block_on(run(schema, &body, Arc::clone(data), Vec::new(), NOW));
+            match outcome {
+                Outcome::Ok(value) => {
+                    prop_assert!(value.is_object());
+                    if value["data"].is_object() {
+                        RAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                Outcome::Rejected(status, message) => {
+                    prop_assert!((400..500).contains(&status), "{status} {message}");
+                }
+            }
+        }
+    }
+}
