@@ -459,3 +459,38 @@ async fn the_same_seed_gives_the_same_first_page() {
     assert_eq!(pages[0], pages[1]);
     assert_ne!(pages[0], pages[2]);
 }
+
+#[tokio::test]
+async fn session_pages_take_the_last_id_or_a_page_number() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = admin_token(&sandbox).await;
+    let now = now_ms();
+    let query = "query($from: Long!, $to: Long!, $cursor: String) { agentSession(from: $from, to: $to, pagination: {cursor: $cursor}) { agentSessions { agentSessionId } pageInfo { hasNextPage endCursor } } }";
+    let page = |cursor: Value| {
+        let sandbox = &sandbox;
+        let token = &token;
+        async move {
+            let (status, body) = search(
+                sandbox,
+                token,
+                query,
+                json!({ "from": now - 60 * DAY, "to": now, "cursor": cursor }),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body["data"]["agentSession"].clone()
+        }
+    };
+    let first = page(Value::Null).await;
+    // Cisco's Power BI sample pages sessions by number: "0" is the first page, "1" the next.
+    assert_eq!(
+        page(json!("0")).await["agentSessions"],
+        first["agentSessions"]
+    );
+    let by_id = page(first["pageInfo"]["endCursor"].clone()).await;
+    assert_eq!(
+        page(json!("1")).await["agentSessions"],
+        by_id["agentSessions"]
+    );
+    assert_ne!(by_id["agentSessions"], first["agentSessions"]);
+}

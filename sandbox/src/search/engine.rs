@@ -452,7 +452,11 @@ pub(crate) fn raw<'r>(
             items = keyed.into_iter().map(|(_, r)| r).collect();
         }
         None => match paging {
+            // Sessions come in id order (Cisco's published session pages do), however paged.
             RawPaging::AfterId { .. } => items.sort_by(|a, b| a.id().cmp(b.id())),
+            RawPaging::Numbered { .. } if matches!(items.first(), Some(Item::Session(_))) => {
+                items.sort_by(|a, b| a.id().cmp(b.id()))
+            }
             // Newest first, the service's default for tasks and legs.
             RawPaging::Numbered { .. } => {
                 items.sort_by(|a, b| b.start().cmp(&a.start()).then_with(|| a.id().cmp(b.id())))

@@ -175,9 +175,18 @@ pub(crate) fn run(root: &'static Root, ctx: &ResolverContext<'_>) -> async_graph
             .transpose()?
             .flatten();
         let paging = match source {
-            Source::Sessions => RawPaging::AfterId {
-                after: cursor,
-                size: RAW_SESSION_PAGE,
+            // A session cursor is the last session's id; clients that page by number (Cisco's
+            // Power BI sample sends "0", "1", ...) get pages by number.
+            Source::Sessions => match cursor.as_deref().map(str::parse::<usize>) {
+                Some(Ok(page)) => RawPaging::Numbered {
+                    page,
+                    size: RAW_SESSION_PAGE,
+                    max: usize::MAX,
+                },
+                _ => RawPaging::AfterId {
+                    after: cursor,
+                    size: RAW_SESSION_PAGE,
+                },
             },
             Source::Tasks | Source::Legs => RawPaging::Numbered {
                 page: match cursor {
