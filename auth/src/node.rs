@@ -571,15 +571,18 @@ impl NodeFetcher {
 }
 
 /// The form of a name that decides uniqueness: without surrounding white space, in NFKC (so
-/// composed and decomposed accents, and full-width or other compatibility forms, are one) and
-/// lower case. Names that differ only in those ways look alike to a person, and a flow author
-/// picking one from a list must never get the other. (Look-alikes across scripts, such as a
-/// Cyrillic `а` for a Latin `a`, are not detected.)
+/// composed and decomposed accents, and full-width or other compatibility forms, are one),
+/// lower case, and reduced to its Unicode confusable skeleton (UTS #39: a Cyrillic `а` and a
+/// Latin `a`, or `rn` and `m`, are one). Names that differ only in those ways look alike to a
+/// person, and a flow author picking one from a list must never get the other.
 fn normalized(name: &str) -> Result<String, Error> {
     use unicode_normalization::UnicodeNormalization as _;
     let folded: String = name.trim().nfkc().collect::<String>().to_lowercase();
-    // Lower-casing can leave text that is no longer in NFKC; normalize once more.
-    let key: String = folded.nfkc().collect();
+    // Lower-casing can leave text that is no longer in NFKC; normalize once more, then take
+    // the skeleton (itself NFD), and lower-case again since skeletons can map to capitals.
+    let nfkc: String = folded.nfkc().collect();
+    let skeleton: String = unicode_security::confusable_detection::skeleton(&nfkc).collect();
+    let key: String = skeleton.to_lowercase().nfkc().collect();
     if key.trim().is_empty() {
         return Err(Error::Config(
             "a node authorization needs a name that is not empty or only white space".into(),

@@ -459,12 +459,14 @@ async fn look_alike_names_are_one_name_and_empty_names_are_refused() {
     let cafe = registry
         .add("Café-US", Credentials::access_key("k"))
         .unwrap();
-    // Case, surrounding spaces, a decomposed accent, full-width letters.
+    // Case, surrounding spaces, a decomposed accent, full-width letters, and Unicode
+    // confusables across scripts (Cyrillic `а` and `С` for the Latin letters).
     for twin in [
         "café-us",
         "  CAFÉ-US\t",
         "Cafe\u{301}-US",
         "\u{ff23}\u{ff41}\u{ff46}\u{e9}-US",
+        "\u{421}\u{430}fé-US",
     ] {
         let error = registry
             .add(twin, Credentials::access_key("k2"))
@@ -476,6 +478,12 @@ async fn look_alike_names_are_one_name_and_empty_names_are_refused() {
         assert_eq!(registry.get(twin).unwrap().name(), "Café-US", "`{twin}`");
     }
     assert_eq!(registry.names(), ["Café-US"]);
+    // Names that only look different stay apart.
+    let other = registry
+        .add("Cafe-UK", Credentials::access_key("k3"))
+        .unwrap();
+    registry.remove("cafe-uk", true).await.unwrap();
+    drop(other);
     for empty in ["", "   ", "\u{3000}"] {
         let error = registry
             .add(empty, Credentials::access_key("k"))
