@@ -119,7 +119,18 @@ impl Signer {
                 source_name: source.name().to_owned(),
             });
         }
-        let token = source.token().await?;
+        // Getting the token counts against the overall deadline (the retry policy's, which a
+        // `Transport` caps at its overall timeout), so a hanging token endpoint cannot hold a
+        // call made through the generated clients longer than the call itself may take.
+        let token = match self.inner.retry.deadline {
+            Some(limit) => tokio::time::timeout(limit, source.token())
+                .await
+                .map_err(|_| Error::Timeout {
+                    source_name: source.name().to_owned(),
+                    after: limit,
+                })??,
+            None => source.token().await?,
+        };
         let headers = request.headers_mut();
         headers.remove(API_VERSION_HEADER);
         if !headers.contains_key(TRACKING_ID_HEADER) {

@@ -167,9 +167,15 @@ impl Transport {
                 .map_err(network)
         };
         match self.overall {
-            Some(overall) => tokio::time::timeout(overall, call)
-                .await
-                .map_err(|_| TransportError::Timeout(overall))?,
+            Some(overall) => match tokio::time::timeout(overall, call).await {
+                Err(_) => Err(TransportError::Timeout(overall)),
+                // The signer bounds the token fetch by the same deadline: the call ran out of
+                // its overall time either way.
+                Ok(Err(TransportError::Auth(Error::Timeout { after, .. }))) if after == overall => {
+                    Err(TransportError::Timeout(overall))
+                }
+                Ok(result) => result,
+            },
             None => call.await,
         }
     }

@@ -217,3 +217,34 @@ async fn no_secret_in_debug_output_or_logs_across_a_401_retry() {
         assert!(!output.contains(SECRET), "secret leaked into: {output}");
     }
 }
+
+/// A source whose token endpoint never answers.
+#[derive(Debug)]
+struct Hanging;
+
+impl TokenSource for Hanging {
+    fn name(&self) -> &str {
+        "hanging"
+    }
+
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// Calls through the generated clients sign with `authorize` before `send`: a hanging token
+/// endpoint must not hold them past the overall deadline.
+#[tokio::test(start_paused = true)]
+async fn getting_a_token_for_a_signed_request_stops_at_the_deadline() {
+    let policy = wxcc_auth::RetryPolicy {
+        deadline: Some(std::time::Duration::from_secs(3)),
+        ..wxcc_auth::RetryPolicy::default()
+    };
+    let signer = Signer::new(Hanging, OPS).with_retry_policy(policy);
+    let started = tokio::time::Instant::now();
+    let mut req = request("http://localhost/search");
+    let error = signer.authorize(&mut req, "search").await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(3));
+    assert!(!req.headers().contains_key("authorization"));
+}
