@@ -123,6 +123,75 @@ impl OperationTable {
         self.get(id).map(|op| op.access)
     }
 
+    /// Checks that a request's path has the shape of its operation's path template: the same
+    /// number of segments, literal segments equal, and no parameter segment empty, `.` or
+    /// `..`. A parameter of `..` or `.` would retarget the request once the URL parser resolves
+    /// dot segments (`DELETE /v1/subscriptions/..` is sent as `DELETE /v1/`), and by the time
+    /// a request exists the dots are gone, so the path is compared with the template. `base`
+    /// is the client's base URL (its own path, such as `/api/v1`, comes first). An operation
+    /// the table does not have passes (the signer refuses it).
+    ///
+    /// ```
+    /// use wxcc_auth::{Access, Operation, OperationTable};
+    ///
+    /// static OPS: OperationTable = OperationTable::new(&[
+    ///     Operation { id: "deleteSubscription", method: "DELETE", path: "/v1/subscriptions/{id}", access: Access::Write, scopes: &[] },
+    /// ]);
+    /// let ok = "https://api.example.com/v1/subscriptions/s-1".parse().unwrap();
+    /// assert!(OPS.check_path("https://api.example.com", &ok, "deleteSubscription").is_ok());
+    /// let escaped = "https://api.example.com/v1/".parse().unwrap(); // what `..` becomes
+    /// assert!(OPS.check_path("https://api.example.com", &escaped, "deleteSubscription").is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A message naming the operation and its template.
+    pub fn check_path(
+        &self,
+        base: &str,
+        url: &reqwest::Url,
+        operation_id: &str,
+    ) -> Result<(), String> {
+        let baseurl = base;
+
+        let Some(operation) = self.get(operation_id) else {
+            // Not in the table: the signer refuses it anyway.
+            return Ok(());
+        };
+        let refuse = || {
+            Err(format!(
+                "{operation_id}: the request path does not fit `{}`: a path parameter is empty, \
+             `.` or `..`, which cannot be a path segment; nothing was sent",
+                operation.path
+            ))
+        };
+        // The base URL's own path (such as `/api/v1`), normalized as the request URL was.
+        let base_path = reqwest::Url::parse(baseurl)
+            .map(|base| base.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        let Some(rest) = url.path().strip_prefix(base_path.as_str()) else {
+            return refuse();
+        };
+        let mut have = rest.trim_start_matches('/').split('/');
+        let mut want = operation.path.trim_start_matches('/').split('/');
+        loop {
+            match (want.next(), have.next()) {
+                (None, None) => return Ok(()),
+                (Some(template), Some(segment)) => {
+                    let fits = if template.contains('{') {
+                        !matches!(segment, "" | "." | "..")
+                    } else {
+                        template == segment
+                    };
+                    if !fits {
+                        return refuse();
+                    }
+                }
+                _ => return refuse(),
+            }
+        }
+    }
+
     /// All operations, sorted by id.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static Operation> + use<> {
         self.operations.iter()

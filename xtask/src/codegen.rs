@@ -370,6 +370,11 @@ impl progenitor_client::ClientHooks<wxcc_auth::Signer> for Client {{
         info: &progenitor_client::OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {{
         use progenitor_client::ClientInfo as _;
+        // Before the token is fetched: a path parameter of `.`, `..` or nothing would retarget
+        // the request once the URL parser resolves it.
+        OPERATIONS
+            .check_path(self.baseurl(), request.url(), info.operation_id)
+            .map_err(progenitor_client::Error::InvalidRequest)?;
         self.inner()
             .authorize(request, info.operation_id)
             .await

@@ -64,55 +64,6 @@ impl Client {
     }
 }
 
-/// Refuses a request whose path does not have the shape of its operation's path template.
-///
-/// The generated code percent-encodes each path parameter with
-/// `progenitor_client::encode_path`, which keeps `.` as it is, and the URL parser then resolves
-/// dot segments: a parameter of `..` or `.` retargets the request (`DELETE
-/// /v1/subscriptions/..` is sent as `DELETE /v1/`), and an empty one leaves an empty segment.
-/// By the time this hook sees the URL the dots are gone, so the check compares the path with
-/// the template from [`OPERATIONS`]: the same number of segments, literal segments equal, and
-/// no parameter segment empty, `.` or `..`. This lives here, not in the generated code, which
-/// is never edited by hand.
-fn check_path(baseurl: &str, url: &reqwest::Url, operation_id: &str) -> Result<(), String> {
-    let Some(operation) = OPERATIONS.get(operation_id) else {
-        // Not in the table: the signer refuses it anyway.
-        return Ok(());
-    };
-    let refuse = || {
-        Err(format!(
-            "{operation_id}: the request path does not fit `{}`: a path parameter is empty, \
-             `.` or `..`, which cannot be a path segment; nothing was sent",
-            operation.path
-        ))
-    };
-    // The base URL's own path (such as `/api/v1`), normalized as the request URL was.
-    let base_path = reqwest::Url::parse(baseurl)
-        .map(|base| base.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
-    let Some(rest) = url.path().strip_prefix(base_path.as_str()) else {
-        return refuse();
-    };
-    let mut have = rest.trim_start_matches('/').split('/');
-    let mut want = operation.path.trim_start_matches('/').split('/');
-    loop {
-        match (want.next(), have.next()) {
-            (None, None) => return Ok(()),
-            (Some(template), Some(segment)) => {
-                let fits = if template.contains('{') {
-                    !matches!(segment, "" | "." | "..")
-                } else {
-                    template == segment
-                };
-                if !fits {
-                    return refuse();
-                }
-            }
-            _ => return refuse(),
-        }
-    }
-}
-
 impl progenitor_client::ClientHooks<wxcc_auth::Signer> for Client {
     async fn pre<E>(
         &self,
@@ -120,7 +71,8 @@ impl progenitor_client::ClientHooks<wxcc_auth::Signer> for Client {
         info: &progenitor_client::OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         // Before the token is fetched: a refused request costs nothing and sends nothing.
-        check_path(self.baseurl(), request.url(), info.operation_id)
+        OPERATIONS
+            .check_path(self.baseurl(), request.url(), info.operation_id)
             .map_err(progenitor_client::Error::InvalidRequest)?;
         self.inner()
             .authorize(request, info.operation_id)
