@@ -23,6 +23,7 @@
 mod filter;
 mod query;
 mod records;
+mod text;
 mod window;
 
 use std::fmt;
