@@ -494,3 +494,86 @@ async fn session_pages_take_the_last_id_or_a_page_number() {
     );
     assert_ne!(by_id["agentSessions"], first["agentSessions"]);
 }
+
+/// Queries declare their variables with the type names Cisco's material uses (the
+/// last-agent-routing blueprint declares `$filter: TaskFilters`, the guide names the rest), and
+/// Flow Designer sends epoch milliseconds as strings.
+#[tokio::test]
+async fn variables_take_the_type_names_cisco_declares() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = admin_token(&sandbox).await;
+    let known = sandbox.credentials().known;
+    let now = now_ms();
+    let legacy = "query Last($from: Long!, $to: Long!, $timeComparator: QueryTimeType, $filter: TaskFilters) \
+                  { task(from: $from, to: $to, timeComparator: $timeComparator, filter: $filter) { tasks { id owner { id } } } }";
+    let (status, body) = search(
+        &sandbox,
+        &token,
+        legacy,
+        json!({
+            "from": (now - DAY).to_string(),
+            "to": now.to_string(),
+            "timeComparator": "createdTime",
+            "filter": { "and": [
+                { "owner": { "id": { "notequals": null } } },
+                { "origin": { "equals": known.repeat_caller_ani } },
+            ] },
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let tasks = body["data"]["task"]["tasks"].as_array().unwrap();
+    assert_eq!(
+        tasks.first().unwrap()["owner"]["id"],
+        known.last_agent_id.as_str(),
+        "{body}"
+    );
+
+    let typed = [
+        (
+            "query($from: Long!, $to: Long!, $f: TaskDetailsFilters, $x: TaskDetailsSpecificFilters, $a: [TaskV2Aggregation], $i: IntervalData, $p: Pagination) \
+             { taskDetails(from: $from, to: $to, filter: $f, extFilter: $x, aggregations: $a, aggregationInterval: $i, pagination: $p) \
+             { tasks { intervalStartTime aggregation { name value } } pageInfo { hasNextPage } } }",
+            json!({
+                "from": now - DAY, "to": now,
+                "f": { "isActive": { "equals": false } },
+                "x": { "activities": { "nodes": { "eventName": { "equals": "connected" } } } },
+                "a": [{ "field": "activities.nodes.duration", "type": "average", "name": "talk" }],
+                "i": { "interval": "HOURLY", "timezone": "Europe/Dublin" },
+                "p": { "cursor": "NA" },
+            }),
+        ),
+        (
+            "query($from: Long!, $to: Long!, $f: AgentSessionFilters, $x: AgentSessionSpecificFilters, $a: [AgentSessionV2Aggregation]) \
+             { agentSession(from: $from, to: $to, filter: $f, extFilter: $x, aggregations: $a) { agentSessions { teamId aggregation { name value } } } }",
+            json!({
+                "from": now - DAY, "to": now,
+                "f": { "channelInfo": { "channelType": { "equals": "telephony" } } },
+                "x": { "channelInfo": { "activities": { "nodes": { "state": { "equals": "connected" } } } } },
+                "a": [{ "field": "channelInfo.activities.nodes.id", "type": "count", "name": "n" }],
+            }),
+        ),
+        (
+            "query($from: Long!, $to: Long!, $f: TaskLegDetailsFilters, $a: [TaskLegV2Aggregation]) \
+             { taskLegDetails(from: $from, to: $to, filter: $f, aggregations: $a) { taskLegs { queue { id } aggregation { name value } } } }",
+            json!({
+                "from": now - DAY, "to": now,
+                "f": { "owner": { "id": { "notequals": null } } },
+                "a": [{ "field": "queueDuration", "type": "average", "name": "q" }],
+            }),
+        ),
+    ];
+    for (query, vars) in typed {
+        let (status, body) = search(&sandbox, &token, query, vars).await;
+        assert_eq!(status, 200, "{query}: {body}");
+        assert!(body.get("errors").is_none(), "{query}: {body}");
+        let root = body["data"].as_object().unwrap().values().next().unwrap();
+        let rows = root
+            .as_object()
+            .unwrap()
+            .values()
+            .find_map(Value::as_array)
+            .unwrap();
+        assert!(!rows.is_empty(), "{query}: {body}");
+    }
+}
