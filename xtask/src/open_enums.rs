@@ -47,7 +47,8 @@ pub fn open(file: &mut syn::File) -> Result<Vec<OpenEnum>, String> {
     let mut opened = Vec::new();
     open_items(&mut file.items, &mut opened)?;
     opened.sort_by(|a, b| a.name.cmp(&b.name));
-    file.items.push(syn::parse2(list_macro(&opened)).map_err(|e| e.to_string())?);
+    file.items
+        .push(syn::parse2(list_macro(&opened)).map_err(|e| e.to_string())?);
     Ok(opened)
 }
 
@@ -168,7 +169,11 @@ fn open_enum(e: &mut ItemEnum) -> Result<OpenEnum, String> {
 
     let kept: Vec<Path> = derives(e)
         .into_iter()
-        .filter(|p| !["Serialize", "Deserialize", "Copy"].iter().any(|n| last_is(p, n)))
+        .filter(|p| {
+            !["Serialize", "Deserialize", "Copy"]
+                .iter()
+                .any(|n| last_is(p, n))
+        })
         .collect();
     e.attrs.retain(|a| !a.path().is_ident("derive"));
     let at = e
@@ -304,6 +309,94 @@ fn list_macro(opened: &[OpenEnum]) -> TokenStream {
     }
 }
 
+/// What [`audit`] found in generated code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// Enums of unit variants plus one `(String)` variant named like the unknown variant.
+    pub open: Vec<String>,
+    /// Enums of unit variants only: string enums that reject values they do not know.
+    pub closed: Vec<String>,
+    /// Opened enums that still derive `Copy`, `Serialize` or `Deserialize`.
+    pub still_derived: Vec<String>,
+    /// The enums named by `for_each_string_enum!`.
+    pub listed: Vec<String>,
+}
+
+/// Reads generated code back (in any inline module): which enums are open, which closed, and
+/// which the `for_each_string_enum!` macro lists. Every list is sorted.
+pub fn audit(file: &syn::File) -> Audit {
+    fn walk(items: &[Item], audit: &mut Audit) {
+        for item in items {
+            match item {
+                Item::Mod(module) => {
+                    if let Some((_, inner)) = &module.content {
+                        walk(inner, audit);
+                    }
+                }
+                Item::Enum(e) => {
+                    let name = e.ident.to_string();
+                    let unit = |v: &&syn::Variant| matches!(v.fields, Fields::Unit);
+                    let others: Vec<&syn::Variant> =
+                        e.variants.iter().filter(|v| !unit(v)).collect();
+                    if e.variants.is_empty() {
+                        // An empty enum has no values to keep.
+                    } else if others.is_empty() {
+                        audit.closed.push(name);
+                    } else if let [other] = others.as_slice()
+                        && UNKNOWN_NAMES.iter().any(|n| other.ident == n)
+                        && matches!(&other.fields, Fields::Unnamed(f) if f.unnamed.len() == 1
+                            && quote!(#f).to_string().replace(' ', "") == "(::std::string::String)")
+                    {
+                        if derives(e).iter().any(|p| {
+                            ["Serialize", "Deserialize", "Copy"]
+                                .iter()
+                                .any(|n| last_is(p, n))
+                        }) {
+                            audit.still_derived.push(name.clone());
+                        }
+                        audit.open.push(name);
+                    }
+                }
+                Item::Macro(m)
+                    if m.ident
+                        .as_ref()
+                        .is_some_and(|i| i == "for_each_string_enum") =>
+                {
+                    // `($callback:ident) => { $callback! { Name { ... }, ... } };`
+                    let mut depth_two = Vec::new();
+                    collect_groups(m.mac.tokens.clone(), 0, &mut depth_two);
+                    audit.listed.extend(depth_two);
+                }
+                _ => {}
+            }
+        }
+    }
+    /// Idents directly followed by a brace group, three groups deep (rule body, call, list).
+    fn collect_groups(tokens: TokenStream, depth: usize, out: &mut Vec<String>) {
+        let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            if let proc_macro2::TokenTree::Group(g) = token {
+                if depth == 2
+                    && g.delimiter() == proc_macro2::Delimiter::Brace
+                    && let Some(proc_macro2::TokenTree::Ident(name)) =
+                        i.checked_sub(1).map(|j| &tokens[j])
+                {
+                    out.push(name.to_string());
+                } else if depth < 2 {
+                    collect_groups(g.stream(), depth + 1, out);
+                }
+            }
+        }
+    }
+    let mut audit = Audit::default();
+    walk(&file.items, &mut audit);
+    audit.open.sort();
+    audit.closed.sort();
+    audit.still_derived.sort();
+    audit.listed.sort();
+    audit
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,13 +438,22 @@ mod tests {
             vec![OpenEnum {
                 name: "Kind".into(),
                 unknown: "Unknown".into(),
-                known: vec![("A_B".into(), "AB".into()), ("Plain".into(), "Plain".into())],
+                known: vec![
+                    ("A_B".into(), "AB".into()),
+                    ("Plain".into(), "Plain".into())
+                ],
             }]
         );
-        assert!(code.contains("#[derive(Clone, Debug, PartialEq)]\n    pub enum Kind"), "{code}");
+        assert!(
+            code.contains("#[derive(Clone, Debug, PartialEq)]\n    pub enum Kind"),
+            "{code}"
+        );
         assert!(code.contains("Unknown(::std::string::String)"));
         assert!(!code.contains("rename"));
-        for replaced in ["impl ::std::fmt::Display for Kind", "impl ::std::str::FromStr for Kind"] {
+        for replaced in [
+            "impl ::std::fmt::Display for Kind",
+            "impl ::std::str::FromStr for Kind",
+        ] {
             assert_eq!(code.matches(replaced).count(), 1, "{code}");
         }
         assert_eq!(code.matches("todo!").count(), 1, "only Either's:\n{code}");
@@ -360,6 +462,14 @@ mod tests {
         assert!(code.contains("#[serde(untagged)]"));
         assert!(code.contains("impl ::std::fmt::Display for Either"));
         assert!(code.contains("macro_rules! for_each_string_enum"));
+
+        let audit = audit(&syn::parse_file(&code).unwrap());
+        assert_eq!(audit.open, ["Kind"]);
+        assert_eq!(audit.listed, ["Kind"]);
+        assert!(
+            audit.closed.is_empty() && audit.still_derived.is_empty(),
+            "{audit:?}"
+        );
     }
 
     #[test]
