@@ -248,6 +248,13 @@ impl Client {
                 Some(types::ConversationStatus::Queued) => SearchOutcome::InQueue(found),
                 Some(types::ConversationStatus::Onhold) => SearchOutcome::OnHold(found),
                 Some(types::ConversationStatus::Closed) => SearchOutcome::Closed(found),
+                Some(types::ConversationStatus::Unknown(status)) => {
+                    return Err(Error::UnexpectedStatus {
+                        operation,
+                        conversation_id: found.conversation_id,
+                        status: Some(status),
+                    });
+                }
                 None => {
                     return Err(Error::UnexpectedStatus {
                         operation,

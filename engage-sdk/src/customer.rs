@@ -142,7 +142,7 @@ impl Customer {
 
     /// The channel.
     pub fn channel(&self) -> Channel {
-        self.channel
+        self.channel.clone()
     }
 
     /// The customer's address on the channel.
@@ -308,7 +308,7 @@ impl CustomField {
 
     /// The scope.
     pub fn scope(&self) -> CustomFieldScope {
-        self.scope
+        self.scope.clone()
     }
 
     /// The key.
@@ -323,7 +323,7 @@ impl CustomField {
 
     fn to_wire(&self) -> types::CustomField {
         types::CustomField {
-            scope: self.scope,
+            scope: self.scope.clone(),
             key: self.key.clone(),
             value: Some(self.value.clone()),
         }
@@ -335,7 +335,7 @@ fn check_custom_fields(fields: &[CustomField]) -> Result<()> {
     for (i, field) in fields.iter().enumerate() {
         let name = format!("customFields[{i}].key");
         non_blank(&name, &field.key)?;
-        if !seen.insert((field.scope, field.key.as_str())) {
+        if !seen.insert((&field.scope, field.key.as_str())) {
             return Err(Error::invalid(
                 name,
                 format!("`{}` is set twice in the {} scope", field.key, field.scope),
@@ -441,7 +441,7 @@ impl NewConversation {
         types::CreateConversationRequest {
             alias_id: self.alias_id.clone(),
             biz_address: customer.business.clone(),
-            channel: customer.channel,
+            channel: customer.channel.clone(),
             context: customer.wire_context(),
             custom_fields: self
                 .custom_fields

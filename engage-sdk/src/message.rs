@@ -262,7 +262,12 @@ impl Header {
 
     fn from_wire(header: types::WabHeader) -> Option<Self> {
         let media = |m: Option<types::WabMedia>| m.and_then(|m| m.url).unwrap_or_default();
-        let kind = header.type_.or(if header.text.is_some() {
+        // A header type this crate does not know is read from the part that is present.
+        let named = header
+            .type_
+            .clone()
+            .filter(|t| !matches!(t, types::WabHeaderType::Unknown(_)));
+        let kind = named.or(if header.text.is_some() {
             Some(types::WabHeaderType::Text)
         } else if header.image.is_some() {
             Some(types::WabHeaderType::Image)
@@ -288,6 +293,7 @@ impl Header {
                     filename: document.filename,
                 }
             }
+            types::WabHeaderType::Unknown(_) => return None,
         })
     }
 }
@@ -717,7 +723,7 @@ impl List {
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(into = "types::Message", from = "types::Message")]
+#[serde(into = "types::Message", try_from = "types::Message")]
 pub struct Message {
     alias_id: Option<String>,
     direction: Direction,
@@ -1085,9 +1091,16 @@ impl From<Message> for types::Message {
     }
 }
 
-impl From<types::Message> for Message {
+impl TryFrom<types::Message> for Message {
+    type Error = Error;
+
     /// Takes a message as Engage sent it, without checking it: missing parts become empty.
-    fn from(wire: types::Message) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a `type` or `direction` value this crate does not know (the
+    /// generated client keeps such values in their `Unknown` variants).
+    fn try_from(wire: types::Message) -> Result<Self> {
         let attachments = || {
             wire.attachments
                 .iter()
@@ -1116,19 +1129,31 @@ impl From<types::Message> for Message {
             types::MessageType::WabList => {
                 Content::WhatsAppList(List::from_wire(wire.wab_list.clone().unwrap_or_default()))
             }
+            types::MessageType::Unknown(kind) => {
+                return Err(Error::invalid(
+                    "type",
+                    format!("`{kind}` is not a message type this crate knows"),
+                ));
+            }
         };
-        Message {
+        Ok(Message {
             alias_id: wire.alias_id,
             direction: match wire.direction {
                 types::MessageDirection::Inbound => Direction::Inbound,
                 types::MessageDirection::Outbound => Direction::Outbound,
                 types::MessageDirection::Announcement => Direction::Announcement,
+                types::MessageDirection::Unknown(direction) => {
+                    return Err(Error::invalid(
+                        "direction",
+                        format!("`{direction}` is not a message direction this crate knows"),
+                    ));
+                }
             },
             content,
             timestamp: wire.timestamp,
             redacted: wire.redacted,
             attempt_gateway_delivery: wire.attempt_gw_delivery,
-        }
+        })
     }
 }
 

@@ -108,7 +108,16 @@ impl Client {
         Ok(TranscriptPage {
             offset,
             total_count,
-            messages: page.messages.into_iter().map(Message::from).collect(),
+            messages: page
+                .messages
+                .into_iter()
+                .map(Message::try_from)
+                .collect::<Result<_>>()
+                .map_err(|e| Error::Decode {
+                    operation,
+                    message: e.to_string(),
+                    body: crate::error::truncate(&String::from_utf8_lossy(&reply.body)),
+                })?,
             tracking_id: reply.tracking_id,
         })
     }

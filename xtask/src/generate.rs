@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::load::Spec;
 use crate::normalize::{self, Report, operations};
+use crate::open_enums::{self, OpenEnum};
 use crate::validate;
 
 /// The first line of every generated file.
@@ -30,6 +31,8 @@ pub struct Generated {
     pub uses_regress: bool,
     /// Whether the client needs the `futures` crate.
     pub uses_futures: bool,
+    /// The string enums, opened to keep values the client does not know (see [`open_enums`]).
+    pub string_enums: Vec<OpenEnum>,
 }
 
 /// Generates the client and operation table for a spec.
@@ -48,7 +51,12 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
         .with_inner_type(quote!(wxcc_auth::Signer))
         .with_derive("PartialEq");
     let (tokens, uses_futures) = run_progenitor(spec, &settings, &openapi)?;
-    let client = format_file(spec, tokens)?;
+    let mut file = parse_file(spec, tokens)?;
+    let string_enums = open_enums::open(&mut file).map_err(|message| Error::Generate {
+        path: spec.origin.clone(),
+        message: format!("cannot open the string enums: {message}"),
+    })?;
+    let client = unparse(&file);
 
     let (table, unclassified) = operation_table(&normalized.doc);
     for op in &table {
@@ -66,6 +74,7 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     Ok(Generated {
         uses_regress: client.contains("regress::"),
         uses_futures,
+        string_enums,
         client,
         operations,
         report,
@@ -105,13 +114,20 @@ fn run_progenitor(
     }
 }
 
-fn format_file(spec: &Spec, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate {
+fn parse_file(spec: &Spec, tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|e| Error::Generate {
         path: spec.origin.clone(),
         message: format!("generated code does not parse: {e}"),
-    })?;
-    let body = prettyplease::unparse(&file).replace("\r\n", "\n");
-    Ok(format!("{HEADER}\n\n{body}"))
+    })
+}
+
+fn unparse(file: &syn::File) -> String {
+    let body = prettyplease::unparse(file).replace("\r\n", "\n");
+    format!("{HEADER}\n\n{body}")
+}
+
+fn format_file(spec: &Spec, tokens: TokenStream) -> Result<String> {
+    Ok(unparse(&parse_file(spec, tokens)?))
 }
 
 /// One row of the operation table.

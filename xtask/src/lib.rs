@@ -11,6 +11,7 @@ pub mod error;
 pub mod generate;
 pub mod load;
 pub mod normalize;
+pub mod open_enums;
 pub mod validate;
 
 /// Command-line help.

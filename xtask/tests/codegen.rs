@@ -159,3 +159,35 @@ fn a_standalone_crate_is_written_from_any_spec() {
         assert!(out.join(file).is_file(), "{file}");
     }
 }
+
+#[test]
+fn every_string_enum_of_the_generated_crates_is_open_and_listed() {
+    for target in TARGETS {
+        let path = workspace_root().join(target.dir).join(GENERATED_FILES[0]);
+        let code = std::fs::read_to_string(&path).unwrap();
+        let audit = xtask::open_enums::audit(&syn::parse_file(&code).unwrap());
+        eprintln!("{}: {} open string enums", target.name, audit.open.len());
+        assert!(!audit.open.is_empty(), "{}", target.name);
+        assert!(
+            audit.closed.is_empty(),
+            "{}: enums that reject unknown values: {:?}",
+            target.name,
+            audit.closed
+        );
+        assert!(audit.still_derived.is_empty(), "{audit:?}");
+        assert_eq!(
+            audit.listed, audit.open,
+            "{}: for_each_string_enum! lists every open enum",
+            target.name
+        );
+        let spec = load(&workspace_root().join(target.spec)).unwrap();
+        let mut opened: Vec<String> = generate(&spec)
+            .unwrap()
+            .string_enums
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        opened.sort();
+        assert_eq!(opened, audit.open, "{}", target.name);
+    }
+}

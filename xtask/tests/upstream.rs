@@ -1,7 +1,7 @@
 //! Cisco's published WxCC specs, read from `../shared/upstream` beside the workspace: both
-//! versions generate, only operations progenitor cannot express are left out, the diff between
-//! them is non-empty and stable, and (ignored by default, run by `.ci/run`) both generated crates
-//! pass `cargo check`.
+//! versions generate, only operations progenitor cannot express are left out, every string enum
+//! is open, the diff between them is non-empty and stable, and (ignored by default, run by
+//! `.ci/run`) both generated crates pass `cargo check`.
 //!
 //! When the folder is missing (a plain clone has no `../shared`), every test prints a note and
 //! passes, unless `WXCC_REQUIRE_FIXTURES` is set (`.ci/run` sets it). Everything generated is written under the system temp folder, never into the repo.
@@ -58,6 +58,12 @@ fn generates_with_only_unsupported_bodies_skipped(file: &str) {
         report.fixes.len()
     );
     assert!(report.operations > 400, "{}", report.operations);
+    let audit = xtask::open_enums::audit(&syn::parse_file(&generated.client).unwrap());
+    eprintln!("{file}: {} open string enums", audit.open.len());
+    assert!(!audit.open.is_empty());
+    assert!(audit.closed.is_empty(), "closed enums: {:?}", audit.closed);
+    assert!(audit.still_derived.is_empty(), "{audit:?}");
+    assert_eq!(audit.listed, audit.open);
     assert_eq!(
         report.skipped.len(),
         report.count(Defect::UnsupportedRequestBody),

@@ -64,45 +64,50 @@ pub mod types {
 for Business, WhatsApp, or the generic API channel. Modeled spellings; Engage's older v3
 chat API spells Messenger `facebook` and Apple Messages `abc`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Channel {
-        #[serde(rename = "sms")]
         Sms,
-        #[serde(rename = "messenger")]
         Messenger,
-        #[serde(rename = "livechat")]
         Livechat,
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "apple_business_chat")]
         AppleBusinessChat,
-        #[serde(rename = "whatsapp")]
         Whatsapp,
-        #[serde(rename = "api")]
         Api,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl Channel {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sms => "sms",
+                Self::Messenger => "messenger",
+                Self::Livechat => "livechat",
+                Self::Email => "email",
+                Self::AppleBusinessChat => "apple_business_chat",
+                Self::Whatsapp => "whatsapp",
+                Self::Api => "api",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "sms" => ::std::option::Option::Some(Self::Sms),
+                "messenger" => ::std::option::Option::Some(Self::Messenger),
+                "livechat" => ::std::option::Option::Some(Self::Livechat),
+                "email" => ::std::option::Option::Some(Self::Email),
+                "apple_business_chat" => {
+                    ::std::option::Option::Some(Self::AppleBusinessChat)
+                }
+                "whatsapp" => ::std::option::Option::Some(Self::Whatsapp),
+                "api" => ::std::option::Option::Some(Self::Api),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for Channel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sms => f.write_str("sms"),
-                Self::Messenger => f.write_str("messenger"),
-                Self::Livechat => f.write_str("livechat"),
-                Self::Email => f.write_str("email"),
-                Self::AppleBusinessChat => f.write_str("apple_business_chat"),
-                Self::Whatsapp => f.write_str("whatsapp"),
-                Self::Api => f.write_str("api"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for Channel {
@@ -110,16 +115,58 @@ chat API spells Messenger `facebook` and Apple Messages `abc`.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sms" => Ok(Self::Sms),
-                "messenger" => Ok(Self::Messenger),
-                "livechat" => Ok(Self::Livechat),
-                "email" => Ok(Self::Email),
-                "apple_business_chat" => Ok(Self::AppleBusinessChat),
-                "whatsapp" => Ok(Self::Whatsapp),
-                "api" => Ok(Self::Api),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for Channel {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Channel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = Channel;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a Channel value)")
+                }
+                fn visit_str<E>(self, value: &str) -> ::std::result::Result<Channel, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        Channel::known(value)
+                            .unwrap_or_else(|| Channel::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Channel, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match Channel::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => Channel::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for Channel {
@@ -248,36 +295,39 @@ being handled (`active`), parked (`onhold`) or ended (`closed`). `queued`, `onho
 conversation `picked`, which this model names `active` after the node outcome
 `conversationActive`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConversationStatus {
-        #[serde(rename = "queued")]
         Queued,
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "onhold")]
         Onhold,
-        #[serde(rename = "closed")]
         Closed,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ConversationStatus {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Queued => "queued",
+                Self::Active => "active",
+                Self::Onhold => "onhold",
+                Self::Closed => "closed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "queued" => ::std::option::Option::Some(Self::Queued),
+                "active" => ::std::option::Option::Some(Self::Active),
+                "onhold" => ::std::option::Option::Some(Self::Onhold),
+                "closed" => ::std::option::Option::Some(Self::Closed),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ConversationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Queued => f.write_str("queued"),
-                Self::Active => f.write_str("active"),
-                Self::Onhold => f.write_str("onhold"),
-                Self::Closed => f.write_str("closed"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ConversationStatus {
@@ -285,13 +335,65 @@ conversation `picked`, which this model names `active` after the node outcome
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "queued" => Ok(Self::Queued),
-                "active" => Ok(Self::Active),
-                "onhold" => Ok(Self::Onhold),
-                "closed" => Ok(Self::Closed),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ConversationStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConversationStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ConversationStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ConversationStatus value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ConversationStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ConversationStatus::known(value)
+                            .unwrap_or_else(|| ConversationStatus::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ConversationStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ConversationStatus::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ConversationStatus::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ConversationStatus {
@@ -419,28 +521,33 @@ agent who handled it (useful to route a returning customer back to them).
     /**Where a custom field is stored: on this conversation only (`Conversation`), or on the
 customer's 360 profile, shared by all their conversations (`Profile`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CustomFieldScope {
         Conversation,
         Profile,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl CustomFieldScope {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Conversation => "Conversation",
+                Self::Profile => "Profile",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "Conversation" => ::std::option::Option::Some(Self::Conversation),
+                "Profile" => ::std::option::Option::Some(Self::Profile),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for CustomFieldScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Conversation => f.write_str("Conversation"),
-                Self::Profile => f.write_str("Profile"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for CustomFieldScope {
@@ -448,11 +555,65 @@ customer's 360 profile, shared by all their conversations (`Profile`).
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Conversation" => Ok(Self::Conversation),
-                "Profile" => Ok(Self::Profile),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for CustomFieldScope {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomFieldScope {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = CustomFieldScope;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a CustomFieldScope value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<CustomFieldScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        CustomFieldScope::known(value)
+                            .unwrap_or_else(|| CustomFieldScope::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<CustomFieldScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match CustomFieldScope::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                CustomFieldScope::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for CustomFieldScope {
@@ -510,27 +671,32 @@ the request id. The numeric code table is not published either; branch on the HT
         }
     }
     ///The OAuth grant; only client credentials are supported.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum GrantType {
-        #[serde(rename = "client_credentials")]
         ClientCredentials,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl GrantType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ClientCredentials => "client_credentials",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "client_credentials" => {
+                    ::std::option::Option::Some(Self::ClientCredentials)
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for GrantType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ClientCredentials => f.write_str("client_credentials"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for GrantType {
@@ -538,10 +704,58 @@ the request id. The numeric code table is not published either; branch on the HT
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "client_credentials" => Ok(Self::ClientCredentials),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for GrantType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GrantType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = GrantType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a GrantType value)")
+                }
+                fn visit_str<E>(self, value: &str) -> ::std::result::Result<GrantType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        GrantType::known(value)
+                            .unwrap_or_else(|| GrantType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<GrantType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match GrantType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => GrantType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for GrantType {
@@ -622,33 +836,36 @@ the channel gateway, rather than only record it (meaning inferred from the name)
     /**Who the message is from: the customer (`inbound`), the business (`outbound`), or a
 system notice shown in the conversation (`announcement`, always of type `text`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MessageDirection {
-        #[serde(rename = "inbound")]
         Inbound,
-        #[serde(rename = "outbound")]
         Outbound,
-        #[serde(rename = "announcement")]
         Announcement,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl MessageDirection {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inbound => "inbound",
+                Self::Outbound => "outbound",
+                Self::Announcement => "announcement",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "inbound" => ::std::option::Option::Some(Self::Inbound),
+                "outbound" => ::std::option::Option::Some(Self::Outbound),
+                "announcement" => ::std::option::Option::Some(Self::Announcement),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for MessageDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Inbound => f.write_str("inbound"),
-                Self::Outbound => f.write_str("outbound"),
-                Self::Announcement => f.write_str("announcement"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for MessageDirection {
@@ -656,12 +873,65 @@ system notice shown in the conversation (`announcement`, always of type `text`).
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "inbound" => Ok(Self::Inbound),
-                "outbound" => Ok(Self::Outbound),
-                "announcement" => Ok(Self::Announcement),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for MessageDirection {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageDirection {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = MessageDirection;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a MessageDirection value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<MessageDirection, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        MessageDirection::known(value)
+                            .unwrap_or_else(|| MessageDirection::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<MessageDirection, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match MessageDirection::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                MessageDirection::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for MessageDirection {
@@ -684,42 +954,49 @@ system notice shown in the conversation (`announcement`, always of type `text`).
 customer's pick from buttons or a list, `wab-buttons` and `wab-list` are what the business
 offers.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MessageType {
-        #[serde(rename = "text")]
         Text,
-        #[serde(rename = "text-with-attachments")]
         TextWithAttachments,
-        #[serde(rename = "attachments")]
         Attachments,
-        #[serde(rename = "wab-interactive-response")]
         WabInteractiveResponse,
-        #[serde(rename = "wab-buttons")]
         WabButtons,
-        #[serde(rename = "wab-list")]
         WabList,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl MessageType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Text => "text",
+                Self::TextWithAttachments => "text-with-attachments",
+                Self::Attachments => "attachments",
+                Self::WabInteractiveResponse => "wab-interactive-response",
+                Self::WabButtons => "wab-buttons",
+                Self::WabList => "wab-list",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "text" => ::std::option::Option::Some(Self::Text),
+                "text-with-attachments" => {
+                    ::std::option::Option::Some(Self::TextWithAttachments)
+                }
+                "attachments" => ::std::option::Option::Some(Self::Attachments),
+                "wab-interactive-response" => {
+                    ::std::option::Option::Some(Self::WabInteractiveResponse)
+                }
+                "wab-buttons" => ::std::option::Option::Some(Self::WabButtons),
+                "wab-list" => ::std::option::Option::Some(Self::WabList),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for MessageType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Text => f.write_str("text"),
-                Self::TextWithAttachments => f.write_str("text-with-attachments"),
-                Self::Attachments => f.write_str("attachments"),
-                Self::WabInteractiveResponse => f.write_str("wab-interactive-response"),
-                Self::WabButtons => f.write_str("wab-buttons"),
-                Self::WabList => f.write_str("wab-list"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for MessageType {
@@ -727,15 +1004,61 @@ offers.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "text" => Ok(Self::Text),
-                "text-with-attachments" => Ok(Self::TextWithAttachments),
-                "attachments" => Ok(Self::Attachments),
-                "wab-interactive-response" => Ok(Self::WabInteractiveResponse),
-                "wab-buttons" => Ok(Self::WabButtons),
-                "wab-list" => Ok(Self::WabList),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for MessageType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = MessageType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a MessageType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<MessageType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        MessageType::known(value)
+                            .unwrap_or_else(|| MessageType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<MessageType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match MessageType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => MessageType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for MessageType {
@@ -755,30 +1078,33 @@ offers.
         }
     }
     ///The kind of queue, a team's queue (`team`) or a skill-based queue (`skill`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum QueueType {
-        #[serde(rename = "team")]
         Team,
-        #[serde(rename = "skill")]
         Skill,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl QueueType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Team => "team",
+                Self::Skill => "skill",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "team" => ::std::option::Option::Some(Self::Team),
+                "skill" => ::std::option::Option::Some(Self::Skill),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for QueueType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Team => f.write_str("team"),
-                Self::Skill => f.write_str("skill"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for QueueType {
@@ -786,11 +1112,58 @@ offers.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "team" => Ok(Self::Team),
-                "skill" => Ok(Self::Skill),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for QueueType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for QueueType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = QueueType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a QueueType value)")
+                }
+                fn visit_str<E>(self, value: &str) -> ::std::result::Result<QueueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        QueueType::known(value)
+                            .unwrap_or_else(|| QueueType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<QueueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match QueueType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => QueueType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for QueueType {
@@ -921,27 +1294,30 @@ may finish after the response arrives.
         }
     }
     ///The button kind; only quick-reply buttons are used.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WabButtonType {
-        #[serde(rename = "reply")]
         Reply,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl WabButtonType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Reply => "reply",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "reply" => ::std::option::Option::Some(Self::Reply),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for WabButtonType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Reply => f.write_str("reply"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for WabButtonType {
@@ -949,10 +1325,61 @@ may finish after the response arrives.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "reply" => Ok(Self::Reply),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for WabButtonType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WabButtonType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = WabButtonType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a WabButtonType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WabButtonType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        WabButtonType::known(value)
+                            .unwrap_or_else(|| WabButtonType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WabButtonType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match WabButtonType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => WabButtonType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for WabButtonType {
@@ -1037,36 +1464,39 @@ may finish after the response arrives.
         }
     }
     ///Which header field is set.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WabHeaderType {
-        #[serde(rename = "text")]
         Text,
-        #[serde(rename = "document")]
         Document,
-        #[serde(rename = "video")]
         Video,
-        #[serde(rename = "image")]
         Image,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl WabHeaderType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Text => "text",
+                Self::Document => "document",
+                Self::Video => "video",
+                Self::Image => "image",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "text" => ::std::option::Option::Some(Self::Text),
+                "document" => ::std::option::Option::Some(Self::Document),
+                "video" => ::std::option::Option::Some(Self::Video),
+                "image" => ::std::option::Option::Some(Self::Image),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for WabHeaderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Text => f.write_str("text"),
-                Self::Document => f.write_str("document"),
-                Self::Video => f.write_str("video"),
-                Self::Image => f.write_str("image"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for WabHeaderType {
@@ -1074,13 +1504,61 @@ may finish after the response arrives.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "text" => Ok(Self::Text),
-                "document" => Ok(Self::Document),
-                "video" => Ok(Self::Video),
-                "image" => Ok(Self::Image),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for WabHeaderType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WabHeaderType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = WabHeaderType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a WabHeaderType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WabHeaderType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        WabHeaderType::known(value)
+                            .unwrap_or_else(|| WabHeaderType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WabHeaderType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match WabHeaderType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => WabHeaderType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for WabHeaderType {
@@ -6470,4 +6948,24 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Calls `$callback!` with every string enum of this client (9), for tests: `Name { Unknown; "VALUE" => Variant, ... }, ...`, each the name of a type in `types`, the variant that keeps unknown values, and the known values with their variants.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_string_enum {
+    ($callback:ident) => {
+        $callback ! { Channel { Unknown; "sms" => Sms, "messenger" => Messenger,
+        "livechat" => Livechat, "email" => Email, "apple_business_chat" =>
+        AppleBusinessChat, "whatsapp" => Whatsapp, "api" => Api }, ConversationStatus {
+        Unknown; "queued" => Queued, "active" => Active, "onhold" => Onhold, "closed" =>
+        Closed }, CustomFieldScope { Unknown; "Conversation" => Conversation, "Profile"
+        => Profile }, GrantType { Unknown; "client_credentials" => ClientCredentials },
+        MessageDirection { Unknown; "inbound" => Inbound, "outbound" => Outbound,
+        "announcement" => Announcement }, MessageType { Unknown; "text" => Text,
+        "text-with-attachments" => TextWithAttachments, "attachments" => Attachments,
+        "wab-interactive-response" => WabInteractiveResponse, "wab-buttons" =>
+        WabButtons, "wab-list" => WabList }, QueueType { Unknown; "team" => Team, "skill"
+        => Skill }, WabButtonType { Unknown; "reply" => Reply }, WabHeaderType { Unknown;
+        "text" => Text, "document" => Document, "video" => Video, "image" => Image } }
+    };
 }

@@ -133,30 +133,33 @@ pub mod types {
         }
     }
     ///Whether the book belongs to the organization or to one site.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AddressBookParentType {
-        #[serde(rename = "ORGANIZATION")]
         Organization,
-        #[serde(rename = "SITE")]
         Site,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl AddressBookParentType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Organization => "ORGANIZATION",
+                Self::Site => "SITE",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "ORGANIZATION" => ::std::option::Option::Some(Self::Organization),
+                "SITE" => ::std::option::Option::Some(Self::Site),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for AddressBookParentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Organization => f.write_str("ORGANIZATION"),
-                Self::Site => f.write_str("SITE"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for AddressBookParentType {
@@ -164,11 +167,65 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ORGANIZATION" => Ok(Self::Organization),
-                "SITE" => Ok(Self::Site),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for AddressBookParentType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddressBookParentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AddressBookParentType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a AddressBookParentType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AddressBookParentType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        AddressBookParentType::known(value)
+                            .unwrap_or_else(|| AddressBookParentType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AddressBookParentType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match AddressBookParentType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                AddressBookParentType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for AddressBookParentType {
@@ -687,33 +744,36 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Whether time in this code counts for agent burnout detection.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuxiliaryCodeBurnoutInclusion {
-        #[serde(rename = "NOT_APPLICABLE")]
         NotApplicable,
-        #[serde(rename = "EXCLUDED")]
         Excluded,
-        #[serde(rename = "INCLUDED")]
         Included,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl AuxiliaryCodeBurnoutInclusion {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::NotApplicable => "NOT_APPLICABLE",
+                Self::Excluded => "EXCLUDED",
+                Self::Included => "INCLUDED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "NOT_APPLICABLE" => ::std::option::Option::Some(Self::NotApplicable),
+                "EXCLUDED" => ::std::option::Option::Some(Self::Excluded),
+                "INCLUDED" => ::std::option::Option::Some(Self::Included),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for AuxiliaryCodeBurnoutInclusion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::NotApplicable => f.write_str("NOT_APPLICABLE"),
-                Self::Excluded => f.write_str("EXCLUDED"),
-                Self::Included => f.write_str("INCLUDED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for AuxiliaryCodeBurnoutInclusion {
@@ -721,12 +781,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "NOT_APPLICABLE" => Ok(Self::NotApplicable),
-                "EXCLUDED" => Ok(Self::Excluded),
-                "INCLUDED" => Ok(Self::Included),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for AuxiliaryCodeBurnoutInclusion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuxiliaryCodeBurnoutInclusion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AuxiliaryCodeBurnoutInclusion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a AuxiliaryCodeBurnoutInclusion value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AuxiliaryCodeBurnoutInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        AuxiliaryCodeBurnoutInclusion::known(value)
+                            .unwrap_or_else(|| AuxiliaryCodeBurnoutInclusion::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AuxiliaryCodeBurnoutInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match AuxiliaryCodeBurnoutInclusion::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                AuxiliaryCodeBurnoutInclusion::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for AuxiliaryCodeBurnoutInclusion {
@@ -761,30 +874,33 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Idle code or wrap-up code.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuxiliaryCodeWorkTypeCode {
-        #[serde(rename = "IDLE_CODE")]
         IdleCode,
-        #[serde(rename = "WRAP_UP_CODE")]
         WrapUpCode,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl AuxiliaryCodeWorkTypeCode {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::IdleCode => "IDLE_CODE",
+                Self::WrapUpCode => "WRAP_UP_CODE",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "IDLE_CODE" => ::std::option::Option::Some(Self::IdleCode),
+                "WRAP_UP_CODE" => ::std::option::Option::Some(Self::WrapUpCode),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for AuxiliaryCodeWorkTypeCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::IdleCode => f.write_str("IDLE_CODE"),
-                Self::WrapUpCode => f.write_str("WRAP_UP_CODE"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for AuxiliaryCodeWorkTypeCode {
@@ -792,11 +908,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "IDLE_CODE" => Ok(Self::IdleCode),
-                "WRAP_UP_CODE" => Ok(Self::WrapUpCode),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for AuxiliaryCodeWorkTypeCode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuxiliaryCodeWorkTypeCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AuxiliaryCodeWorkTypeCode;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a AuxiliaryCodeWorkTypeCode value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AuxiliaryCodeWorkTypeCode, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        AuxiliaryCodeWorkTypeCode::known(value)
+                            .unwrap_or_else(|| AuxiliaryCodeWorkTypeCode::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AuxiliaryCodeWorkTypeCode, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match AuxiliaryCodeWorkTypeCode::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                AuxiliaryCodeWorkTypeCode::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for AuxiliaryCodeWorkTypeCode {
@@ -1525,33 +1695,36 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Whether AI routing is off, evaluated in the background, or active.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueAiRoutingAiRoutingMode {
-        #[serde(rename = "NONE")]
         None,
-        #[serde(rename = "EVALUATION")]
         Evaluation,
-        #[serde(rename = "ACTIVE")]
         Active,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueAiRoutingAiRoutingMode {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::None => "NONE",
+                Self::Evaluation => "EVALUATION",
+                Self::Active => "ACTIVE",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "NONE" => ::std::option::Option::Some(Self::None),
+                "EVALUATION" => ::std::option::Option::Some(Self::Evaluation),
+                "ACTIVE" => ::std::option::Option::Some(Self::Active),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueAiRoutingAiRoutingMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::None => f.write_str("NONE"),
-                Self::Evaluation => f.write_str("EVALUATION"),
-                Self::Active => f.write_str("ACTIVE"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueAiRoutingAiRoutingMode {
@@ -1559,12 +1732,67 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "NONE" => Ok(Self::None),
-                "EVALUATION" => Ok(Self::Evaluation),
-                "ACTIVE" => Ok(Self::Active),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueAiRoutingAiRoutingMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueAiRoutingAiRoutingMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueAiRoutingAiRoutingMode;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (a ContactServiceQueueAiRoutingAiRoutingMode value)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueAiRoutingAiRoutingMode, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueAiRoutingAiRoutingMode::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueAiRoutingAiRoutingMode::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueAiRoutingAiRoutingMode, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueAiRoutingAiRoutingMode::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueAiRoutingAiRoutingMode::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueAiRoutingAiRoutingMode {
@@ -1611,48 +1839,51 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Media channel of the queue.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueChannelType {
-        #[serde(rename = "TELEPHONY")]
         Telephony,
-        #[serde(rename = "EMAIL")]
         Email,
-        #[serde(rename = "FAX")]
         Fax,
-        #[serde(rename = "CHAT")]
         Chat,
-        #[serde(rename = "VIDEO")]
         Video,
-        #[serde(rename = "OTHERS")]
         Others,
-        #[serde(rename = "SOCIAL_CHANNEL")]
         SocialChannel,
-        #[serde(rename = "WORK_ITEM")]
         WorkItem,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueChannelType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Telephony => "TELEPHONY",
+                Self::Email => "EMAIL",
+                Self::Fax => "FAX",
+                Self::Chat => "CHAT",
+                Self::Video => "VIDEO",
+                Self::Others => "OTHERS",
+                Self::SocialChannel => "SOCIAL_CHANNEL",
+                Self::WorkItem => "WORK_ITEM",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "TELEPHONY" => ::std::option::Option::Some(Self::Telephony),
+                "EMAIL" => ::std::option::Option::Some(Self::Email),
+                "FAX" => ::std::option::Option::Some(Self::Fax),
+                "CHAT" => ::std::option::Option::Some(Self::Chat),
+                "VIDEO" => ::std::option::Option::Some(Self::Video),
+                "OTHERS" => ::std::option::Option::Some(Self::Others),
+                "SOCIAL_CHANNEL" => ::std::option::Option::Some(Self::SocialChannel),
+                "WORK_ITEM" => ::std::option::Option::Some(Self::WorkItem),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueChannelType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Telephony => f.write_str("TELEPHONY"),
-                Self::Email => f.write_str("EMAIL"),
-                Self::Fax => f.write_str("FAX"),
-                Self::Chat => f.write_str("CHAT"),
-                Self::Video => f.write_str("VIDEO"),
-                Self::Others => f.write_str("OTHERS"),
-                Self::SocialChannel => f.write_str("SOCIAL_CHANNEL"),
-                Self::WorkItem => f.write_str("WORK_ITEM"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueChannelType {
@@ -1660,17 +1891,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "TELEPHONY" => Ok(Self::Telephony),
-                "EMAIL" => Ok(Self::Email),
-                "FAX" => Ok(Self::Fax),
-                "CHAT" => Ok(Self::Chat),
-                "VIDEO" => Ok(Self::Video),
-                "OTHERS" => Ok(Self::Others),
-                "SOCIAL_CHANNEL" => Ok(Self::SocialChannel),
-                "WORK_ITEM" => Ok(Self::WorkItem),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueChannelType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueChannelType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueChannelType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ContactServiceQueueChannelType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueChannelType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueChannelType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueChannelType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueChannelType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueChannelType {
@@ -1727,33 +2006,36 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Whether agents come from teams, from skill matching or from a direct agent list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueQueueRoutingType {
-        #[serde(rename = "TEAM_BASED")]
         TeamBased,
-        #[serde(rename = "SKILL_BASED")]
         SkillBased,
-        #[serde(rename = "AGENT_BASED")]
         AgentBased,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueQueueRoutingType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::TeamBased => "TEAM_BASED",
+                Self::SkillBased => "SKILL_BASED",
+                Self::AgentBased => "AGENT_BASED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "TEAM_BASED" => ::std::option::Option::Some(Self::TeamBased),
+                "SKILL_BASED" => ::std::option::Option::Some(Self::SkillBased),
+                "AGENT_BASED" => ::std::option::Option::Some(Self::AgentBased),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueQueueRoutingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::TeamBased => f.write_str("TEAM_BASED"),
-                Self::SkillBased => f.write_str("SKILL_BASED"),
-                Self::AgentBased => f.write_str("AGENT_BASED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueQueueRoutingType {
@@ -1761,12 +2043,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "TEAM_BASED" => Ok(Self::TeamBased),
-                "SKILL_BASED" => Ok(Self::SkillBased),
-                "AGENT_BASED" => Ok(Self::AgentBased),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueQueueRoutingType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueQueueRoutingType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueQueueRoutingType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ContactServiceQueueQueueRoutingType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueQueueRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueQueueRoutingType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueQueueRoutingType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueQueueRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueQueueRoutingType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueQueueRoutingType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueQueueRoutingType {
@@ -1787,30 +2122,33 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Inbound queue or outdial queue.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueQueueType {
-        #[serde(rename = "INBOUND")]
         Inbound,
-        #[serde(rename = "OUTBOUND")]
         Outbound,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueQueueType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inbound => "INBOUND",
+                Self::Outbound => "OUTBOUND",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "INBOUND" => ::std::option::Option::Some(Self::Inbound),
+                "OUTBOUND" => ::std::option::Option::Some(Self::Outbound),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueQueueType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Inbound => f.write_str("INBOUND"),
-                Self::Outbound => f.write_str("OUTBOUND"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueQueueType {
@@ -1818,11 +2156,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INBOUND" => Ok(Self::Inbound),
-                "OUTBOUND" => Ok(Self::Outbound),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueQueueType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueQueueType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueQueueType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ContactServiceQueueQueueType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueQueueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueQueueType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueQueueType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueQueueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueQueueType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueQueueType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueQueueType {
@@ -1843,36 +2235,41 @@ Quote `trackingId` when you contact support.
         }
     }
     ///How an agent is picked among the eligible ones.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueRoutingType {
-        #[serde(rename = "LONGEST_AVAILABLE_AGENT")]
         LongestAvailableAgent,
-        #[serde(rename = "SKILLS_BASED")]
         SkillsBased,
-        #[serde(rename = "CIRCULAR")]
         Circular,
-        #[serde(rename = "LINEAR")]
         Linear,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueRoutingType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::LongestAvailableAgent => "LONGEST_AVAILABLE_AGENT",
+                Self::SkillsBased => "SKILLS_BASED",
+                Self::Circular => "CIRCULAR",
+                Self::Linear => "LINEAR",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "LONGEST_AVAILABLE_AGENT" => {
+                    ::std::option::Option::Some(Self::LongestAvailableAgent)
+                }
+                "SKILLS_BASED" => ::std::option::Option::Some(Self::SkillsBased),
+                "CIRCULAR" => ::std::option::Option::Some(Self::Circular),
+                "LINEAR" => ::std::option::Option::Some(Self::Linear),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueRoutingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::LongestAvailableAgent => f.write_str("LONGEST_AVAILABLE_AGENT"),
-                Self::SkillsBased => f.write_str("SKILLS_BASED"),
-                Self::Circular => f.write_str("CIRCULAR"),
-                Self::Linear => f.write_str("LINEAR"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueRoutingType {
@@ -1880,13 +2277,65 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "LONGEST_AVAILABLE_AGENT" => Ok(Self::LongestAvailableAgent),
-                "SKILLS_BASED" => Ok(Self::SkillsBased),
-                "CIRCULAR" => Ok(Self::Circular),
-                "LINEAR" => Ok(Self::Linear),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueRoutingType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueRoutingType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueRoutingType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ContactServiceQueueRoutingType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueRoutingType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueRoutingType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueRoutingType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueRoutingType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueRoutingType {
@@ -1907,30 +2356,37 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Agent choice within skills-based routing.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueSkillBasedRoutingType {
-        #[serde(rename = "LONGEST_AVAILABLE_AGENT")]
         LongestAvailableAgent,
-        #[serde(rename = "BEST_AVAILABLE_AGENT")]
         BestAvailableAgent,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueSkillBasedRoutingType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::LongestAvailableAgent => "LONGEST_AVAILABLE_AGENT",
+                Self::BestAvailableAgent => "BEST_AVAILABLE_AGENT",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "LONGEST_AVAILABLE_AGENT" => {
+                    ::std::option::Option::Some(Self::LongestAvailableAgent)
+                }
+                "BEST_AVAILABLE_AGENT" => {
+                    ::std::option::Option::Some(Self::BestAvailableAgent)
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueSkillBasedRoutingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::LongestAvailableAgent => f.write_str("LONGEST_AVAILABLE_AGENT"),
-                Self::BestAvailableAgent => f.write_str("BEST_AVAILABLE_AGENT"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueSkillBasedRoutingType {
@@ -1938,11 +2394,67 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "LONGEST_AVAILABLE_AGENT" => Ok(Self::LongestAvailableAgent),
-                "BEST_AVAILABLE_AGENT" => Ok(Self::BestAvailableAgent),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueSkillBasedRoutingType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueSkillBasedRoutingType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueSkillBasedRoutingType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (a ContactServiceQueueSkillBasedRoutingType value)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueSkillBasedRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueSkillBasedRoutingType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueSkillBasedRoutingType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueSkillBasedRoutingType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueSkillBasedRoutingType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueSkillBasedRoutingType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueSkillBasedRoutingType {
@@ -2032,39 +2544,46 @@ Quote `trackingId` when you contact support.
         }
     }
     ///Social network, when `channelType` is `SOCIAL_CHANNEL`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContactServiceQueueSocialChannelType {
-        #[serde(rename = "MESSAGEBIRD")]
         Messagebird,
-        #[serde(rename = "MESSENGER")]
         Messenger,
-        #[serde(rename = "WHATSAPP")]
         Whatsapp,
-        #[serde(rename = "APPLE_BUSINESS_CHAT")]
         AppleBusinessChat,
-        #[serde(rename = "GOOGLE_BUSINESS_MESSAGES")]
         GoogleBusinessMessages,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ContactServiceQueueSocialChannelType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Messagebird => "MESSAGEBIRD",
+                Self::Messenger => "MESSENGER",
+                Self::Whatsapp => "WHATSAPP",
+                Self::AppleBusinessChat => "APPLE_BUSINESS_CHAT",
+                Self::GoogleBusinessMessages => "GOOGLE_BUSINESS_MESSAGES",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "MESSAGEBIRD" => ::std::option::Option::Some(Self::Messagebird),
+                "MESSENGER" => ::std::option::Option::Some(Self::Messenger),
+                "WHATSAPP" => ::std::option::Option::Some(Self::Whatsapp),
+                "APPLE_BUSINESS_CHAT" => {
+                    ::std::option::Option::Some(Self::AppleBusinessChat)
+                }
+                "GOOGLE_BUSINESS_MESSAGES" => {
+                    ::std::option::Option::Some(Self::GoogleBusinessMessages)
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ContactServiceQueueSocialChannelType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Messagebird => f.write_str("MESSAGEBIRD"),
-                Self::Messenger => f.write_str("MESSENGER"),
-                Self::Whatsapp => f.write_str("WHATSAPP"),
-                Self::AppleBusinessChat => f.write_str("APPLE_BUSINESS_CHAT"),
-                Self::GoogleBusinessMessages => f.write_str("GOOGLE_BUSINESS_MESSAGES"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ContactServiceQueueSocialChannelType {
@@ -2072,14 +2591,67 @@ Quote `trackingId` when you contact support.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MESSAGEBIRD" => Ok(Self::Messagebird),
-                "MESSENGER" => Ok(Self::Messenger),
-                "WHATSAPP" => Ok(Self::Whatsapp),
-                "APPLE_BUSINESS_CHAT" => Ok(Self::AppleBusinessChat),
-                "GOOGLE_BUSINESS_MESSAGES" => Ok(Self::GoogleBusinessMessages),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ContactServiceQueueSocialChannelType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactServiceQueueSocialChannelType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ContactServiceQueueSocialChannelType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (a ContactServiceQueueSocialChannelType value)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ContactServiceQueueSocialChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ContactServiceQueueSocialChannelType::known(value)
+                            .unwrap_or_else(|| ContactServiceQueueSocialChannelType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ContactServiceQueueSocialChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ContactServiceQueueSocialChannelType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ContactServiceQueueSocialChannelType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ContactServiceQueueSocialChannelType {
@@ -2461,45 +3033,48 @@ no query, user info or fragment.
         }
     }
     ///Media channel the entry point accepts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EntryPointChannelType {
-        #[serde(rename = "TELEPHONY")]
         Telephony,
-        #[serde(rename = "EMAIL")]
         Email,
-        #[serde(rename = "FAX")]
         Fax,
-        #[serde(rename = "CHAT")]
         Chat,
-        #[serde(rename = "VIDEO")]
         Video,
-        #[serde(rename = "OTHERS")]
         Others,
-        #[serde(rename = "SOCIAL_CHANNEL")]
         SocialChannel,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl EntryPointChannelType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Telephony => "TELEPHONY",
+                Self::Email => "EMAIL",
+                Self::Fax => "FAX",
+                Self::Chat => "CHAT",
+                Self::Video => "VIDEO",
+                Self::Others => "OTHERS",
+                Self::SocialChannel => "SOCIAL_CHANNEL",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "TELEPHONY" => ::std::option::Option::Some(Self::Telephony),
+                "EMAIL" => ::std::option::Option::Some(Self::Email),
+                "FAX" => ::std::option::Option::Some(Self::Fax),
+                "CHAT" => ::std::option::Option::Some(Self::Chat),
+                "VIDEO" => ::std::option::Option::Some(Self::Video),
+                "OTHERS" => ::std::option::Option::Some(Self::Others),
+                "SOCIAL_CHANNEL" => ::std::option::Option::Some(Self::SocialChannel),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for EntryPointChannelType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Telephony => f.write_str("TELEPHONY"),
-                Self::Email => f.write_str("EMAIL"),
-                Self::Fax => f.write_str("FAX"),
-                Self::Chat => f.write_str("CHAT"),
-                Self::Video => f.write_str("VIDEO"),
-                Self::Others => f.write_str("OTHERS"),
-                Self::SocialChannel => f.write_str("SOCIAL_CHANNEL"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for EntryPointChannelType {
@@ -2507,16 +3082,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "TELEPHONY" => Ok(Self::Telephony),
-                "EMAIL" => Ok(Self::Email),
-                "FAX" => Ok(Self::Fax),
-                "CHAT" => Ok(Self::Chat),
-                "VIDEO" => Ok(Self::Video),
-                "OTHERS" => Ok(Self::Others),
-                "SOCIAL_CHANNEL" => Ok(Self::SocialChannel),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for EntryPointChannelType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EntryPointChannelType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = EntryPointChannelType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a EntryPointChannelType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EntryPointChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        EntryPointChannelType::known(value)
+                            .unwrap_or_else(|| EntryPointChannelType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EntryPointChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match EntryPointChannelType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                EntryPointChannelType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for EntryPointChannelType {
@@ -2536,30 +3160,33 @@ no query, user info or fragment.
         }
     }
     ///Inbound entry point or outdial entry point.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EntryPointEntryPointType {
-        #[serde(rename = "INBOUND")]
         Inbound,
-        #[serde(rename = "OUTBOUND")]
         Outbound,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl EntryPointEntryPointType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inbound => "INBOUND",
+                Self::Outbound => "OUTBOUND",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "INBOUND" => ::std::option::Option::Some(Self::Inbound),
+                "OUTBOUND" => ::std::option::Option::Some(Self::Outbound),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for EntryPointEntryPointType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Inbound => f.write_str("INBOUND"),
-                Self::Outbound => f.write_str("OUTBOUND"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for EntryPointEntryPointType {
@@ -2567,11 +3194,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INBOUND" => Ok(Self::Inbound),
-                "OUTBOUND" => Ok(Self::Outbound),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for EntryPointEntryPointType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EntryPointEntryPointType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = EntryPointEntryPointType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a EntryPointEntryPointType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EntryPointEntryPointType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        EntryPointEntryPointType::known(value)
+                            .unwrap_or_else(|| EntryPointEntryPointType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EntryPointEntryPointType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match EntryPointEntryPointType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                EntryPointEntryPointType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for EntryPointEntryPointType {
@@ -2621,30 +3302,33 @@ no query, user info or fragment.
         }
     }
     ///Whether the org uses only Webex Connect (IMI) digital channels or a mix with native ones.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EntryPointImiOrgType {
-        #[serde(rename = "MIXED_MODE")]
         MixedMode,
-        #[serde(rename = "IMI")]
         Imi,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl EntryPointImiOrgType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::MixedMode => "MIXED_MODE",
+                Self::Imi => "IMI",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "MIXED_MODE" => ::std::option::Option::Some(Self::MixedMode),
+                "IMI" => ::std::option::Option::Some(Self::Imi),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for EntryPointImiOrgType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MixedMode => f.write_str("MIXED_MODE"),
-                Self::Imi => f.write_str("IMI"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for EntryPointImiOrgType {
@@ -2652,11 +3336,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MIXED_MODE" => Ok(Self::MixedMode),
-                "IMI" => Ok(Self::Imi),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for EntryPointImiOrgType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EntryPointImiOrgType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = EntryPointImiOrgType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a EntryPointImiOrgType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EntryPointImiOrgType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        EntryPointImiOrgType::known(value)
+                            .unwrap_or_else(|| EntryPointImiOrgType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EntryPointImiOrgType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match EntryPointImiOrgType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                EntryPointImiOrgType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for EntryPointImiOrgType {
@@ -2690,39 +3428,46 @@ no query, user info or fragment.
         }
     }
     ///Social network, when `channelType` is `SOCIAL_CHANNEL`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EntryPointSocialChannelType {
-        #[serde(rename = "MESSAGEBIRD")]
         Messagebird,
-        #[serde(rename = "MESSENGER")]
         Messenger,
-        #[serde(rename = "WHATSAPP")]
         Whatsapp,
-        #[serde(rename = "APPLE_BUSINESS_CHAT")]
         AppleBusinessChat,
-        #[serde(rename = "GOOGLE_BUSINESS_MESSAGES")]
         GoogleBusinessMessages,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl EntryPointSocialChannelType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Messagebird => "MESSAGEBIRD",
+                Self::Messenger => "MESSENGER",
+                Self::Whatsapp => "WHATSAPP",
+                Self::AppleBusinessChat => "APPLE_BUSINESS_CHAT",
+                Self::GoogleBusinessMessages => "GOOGLE_BUSINESS_MESSAGES",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "MESSAGEBIRD" => ::std::option::Option::Some(Self::Messagebird),
+                "MESSENGER" => ::std::option::Option::Some(Self::Messenger),
+                "WHATSAPP" => ::std::option::Option::Some(Self::Whatsapp),
+                "APPLE_BUSINESS_CHAT" => {
+                    ::std::option::Option::Some(Self::AppleBusinessChat)
+                }
+                "GOOGLE_BUSINESS_MESSAGES" => {
+                    ::std::option::Option::Some(Self::GoogleBusinessMessages)
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for EntryPointSocialChannelType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Messagebird => f.write_str("MESSAGEBIRD"),
-                Self::Messenger => f.write_str("MESSENGER"),
-                Self::Whatsapp => f.write_str("WHATSAPP"),
-                Self::AppleBusinessChat => f.write_str("APPLE_BUSINESS_CHAT"),
-                Self::GoogleBusinessMessages => f.write_str("GOOGLE_BUSINESS_MESSAGES"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for EntryPointSocialChannelType {
@@ -2730,14 +3475,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MESSAGEBIRD" => Ok(Self::Messagebird),
-                "MESSENGER" => Ok(Self::Messenger),
-                "WHATSAPP" => Ok(Self::Whatsapp),
-                "APPLE_BUSINESS_CHAT" => Ok(Self::AppleBusinessChat),
-                "GOOGLE_BUSINESS_MESSAGES" => Ok(Self::GoogleBusinessMessages),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for EntryPointSocialChannelType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EntryPointSocialChannelType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = EntryPointSocialChannelType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a EntryPointSocialChannelType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EntryPointSocialChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        EntryPointSocialChannelType::known(value)
+                            .unwrap_or_else(|| EntryPointSocialChannelType::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EntryPointSocialChannelType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match EntryPointSocialChannelType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                EntryPointSocialChannelType::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for EntryPointSocialChannelType {
@@ -2954,36 +3750,39 @@ no query, user info or fragment.
         }
     }
     ///`ListAgentActivitiesChannelTypesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ListAgentActivitiesChannelTypesItem {
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "chat")]
         Chat,
-        #[serde(rename = "telephony")]
         Telephony,
-        #[serde(rename = "social")]
         Social,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListAgentActivitiesChannelTypesItem {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Email => "email",
+                Self::Chat => "chat",
+                Self::Telephony => "telephony",
+                Self::Social => "social",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "email" => ::std::option::Option::Some(Self::Email),
+                "chat" => ::std::option::Option::Some(Self::Chat),
+                "telephony" => ::std::option::Option::Some(Self::Telephony),
+                "social" => ::std::option::Option::Some(Self::Social),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ListAgentActivitiesChannelTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Email => f.write_str("email"),
-                Self::Chat => f.write_str("chat"),
-                Self::Telephony => f.write_str("telephony"),
-                Self::Social => f.write_str("social"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ListAgentActivitiesChannelTypesItem {
@@ -2991,13 +3790,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "email" => Ok(Self::Email),
-                "chat" => Ok(Self::Chat),
-                "telephony" => Ok(Self::Telephony),
-                "social" => Ok(Self::Social),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ListAgentActivitiesChannelTypesItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAgentActivitiesChannelTypesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ListAgentActivitiesChannelTypesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ListAgentActivitiesChannelTypesItem value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ListAgentActivitiesChannelTypesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListAgentActivitiesChannelTypesItem::known(value)
+                            .unwrap_or_else(|| ListAgentActivitiesChannelTypesItem::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ListAgentActivitiesChannelTypesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ListAgentActivitiesChannelTypesItem::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ListAgentActivitiesChannelTypesItem::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ListAgentActivitiesChannelTypesItem {
@@ -3018,33 +3869,36 @@ no query, user info or fragment.
         }
     }
     ///`ListScheduledCallbacksSortBy`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ListScheduledCallbacksSortBy {
-        #[serde(rename = "customerName")]
         CustomerName,
-        #[serde(rename = "scheduledTime")]
         ScheduledTime,
-        #[serde(rename = "assignedTime")]
         AssignedTime,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListScheduledCallbacksSortBy {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::CustomerName => "customerName",
+                Self::ScheduledTime => "scheduledTime",
+                Self::AssignedTime => "assignedTime",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "customerName" => ::std::option::Option::Some(Self::CustomerName),
+                "scheduledTime" => ::std::option::Option::Some(Self::ScheduledTime),
+                "assignedTime" => ::std::option::Option::Some(Self::AssignedTime),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ListScheduledCallbacksSortBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::CustomerName => f.write_str("customerName"),
-                Self::ScheduledTime => f.write_str("scheduledTime"),
-                Self::AssignedTime => f.write_str("assignedTime"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ListScheduledCallbacksSortBy {
@@ -3052,12 +3906,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "customerName" => Ok(Self::CustomerName),
-                "scheduledTime" => Ok(Self::ScheduledTime),
-                "assignedTime" => Ok(Self::AssignedTime),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ListScheduledCallbacksSortBy {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListScheduledCallbacksSortBy {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ListScheduledCallbacksSortBy;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ListScheduledCallbacksSortBy value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ListScheduledCallbacksSortBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListScheduledCallbacksSortBy::known(value)
+                            .unwrap_or_else(|| ListScheduledCallbacksSortBy::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ListScheduledCallbacksSortBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ListScheduledCallbacksSortBy::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ListScheduledCallbacksSortBy::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ListScheduledCallbacksSortBy {
@@ -3083,30 +3990,33 @@ no query, user info or fragment.
         }
     }
     ///`ListScheduledCallbacksSortOrder`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ListScheduledCallbacksSortOrder {
-        #[serde(rename = "asc")]
         Asc,
-        #[serde(rename = "desc")]
         Desc,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListScheduledCallbacksSortOrder {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "asc",
+                Self::Desc => "desc",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "asc" => ::std::option::Option::Some(Self::Asc),
+                "desc" => ::std::option::Option::Some(Self::Desc),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ListScheduledCallbacksSortOrder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ListScheduledCallbacksSortOrder {
@@ -3114,11 +4024,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ListScheduledCallbacksSortOrder {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListScheduledCallbacksSortOrder {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ListScheduledCallbacksSortOrder;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ListScheduledCallbacksSortOrder value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ListScheduledCallbacksSortOrder, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListScheduledCallbacksSortOrder::known(value)
+                            .unwrap_or_else(|| ListScheduledCallbacksSortOrder::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ListScheduledCallbacksSortOrder, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ListScheduledCallbacksSortOrder::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ListScheduledCallbacksSortOrder::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ListScheduledCallbacksSortOrder {
@@ -3144,36 +4108,39 @@ no query, user info or fragment.
         }
     }
     ///`ListTasksChannelTypesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ListTasksChannelTypesItem {
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "chat")]
         Chat,
-        #[serde(rename = "telephony")]
         Telephony,
-        #[serde(rename = "social")]
         Social,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListTasksChannelTypesItem {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Email => "email",
+                Self::Chat => "chat",
+                Self::Telephony => "telephony",
+                Self::Social => "social",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "email" => ::std::option::Option::Some(Self::Email),
+                "chat" => ::std::option::Option::Some(Self::Chat),
+                "telephony" => ::std::option::Option::Some(Self::Telephony),
+                "social" => ::std::option::Option::Some(Self::Social),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for ListTasksChannelTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Email => f.write_str("email"),
-                Self::Chat => f.write_str("chat"),
-                Self::Telephony => f.write_str("telephony"),
-                Self::Social => f.write_str("social"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for ListTasksChannelTypesItem {
@@ -3181,13 +4148,65 @@ no query, user info or fragment.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "email" => Ok(Self::Email),
-                "chat" => Ok(Self::Chat),
-                "telephony" => Ok(Self::Telephony),
-                "social" => Ok(Self::Social),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for ListTasksChannelTypesItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListTasksChannelTypesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ListTasksChannelTypesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a ListTasksChannelTypesItem value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ListTasksChannelTypesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListTasksChannelTypesItem::known(value)
+                            .unwrap_or_else(|| ListTasksChannelTypesItem::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ListTasksChannelTypesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match ListTasksChannelTypesItem::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                ListTasksChannelTypesItem::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for ListTasksChannelTypesItem {
@@ -3772,33 +4791,39 @@ query failed as a whole; `errors` then says why.
         }
     }
     ///Kind of value the skill holds: a proficiency level, yes/no, free text, or one of `enumSkillValues`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SkillSkillType {
         Proficiency,
         Boolean,
         Text,
-        #[serde(rename = "enum")]
         Enum,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl SkillSkillType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Proficiency => "Proficiency",
+                Self::Boolean => "Boolean",
+                Self::Text => "Text",
+                Self::Enum => "enum",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "Proficiency" => ::std::option::Option::Some(Self::Proficiency),
+                "Boolean" => ::std::option::Option::Some(Self::Boolean),
+                "Text" => ::std::option::Option::Some(Self::Text),
+                "enum" => ::std::option::Option::Some(Self::Enum),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for SkillSkillType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Proficiency => f.write_str("Proficiency"),
-                Self::Boolean => f.write_str("Boolean"),
-                Self::Text => f.write_str("Text"),
-                Self::Enum => f.write_str("enum"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for SkillSkillType {
@@ -3806,13 +4831,61 @@ query failed as a whole; `errors` then says why.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Proficiency" => Ok(Self::Proficiency),
-                "Boolean" => Ok(Self::Boolean),
-                "Text" => Ok(Self::Text),
-                "enum" => Ok(Self::Enum),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for SkillSkillType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SkillSkillType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = SkillSkillType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a SkillSkillType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<SkillSkillType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        SkillSkillType::known(value)
+                            .unwrap_or_else(|| SkillSkillType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<SkillSkillType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match SkillSkillType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => SkillSkillType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for SkillSkillType {
@@ -3984,42 +5057,45 @@ closed, so do not use it as the end time.
         }
     }
     ///Current status.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TaskListItemAttributesStatus {
-        #[serde(rename = "created")]
         Created,
-        #[serde(rename = "queued")]
         Queued,
-        #[serde(rename = "offered")]
         Offered,
-        #[serde(rename = "assigned")]
         Assigned,
-        #[serde(rename = "abandoned")]
         Abandoned,
-        #[serde(rename = "completed")]
         Completed,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl TaskListItemAttributesStatus {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Created => "created",
+                Self::Queued => "queued",
+                Self::Offered => "offered",
+                Self::Assigned => "assigned",
+                Self::Abandoned => "abandoned",
+                Self::Completed => "completed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "created" => ::std::option::Option::Some(Self::Created),
+                "queued" => ::std::option::Option::Some(Self::Queued),
+                "offered" => ::std::option::Option::Some(Self::Offered),
+                "assigned" => ::std::option::Option::Some(Self::Assigned),
+                "abandoned" => ::std::option::Option::Some(Self::Abandoned),
+                "completed" => ::std::option::Option::Some(Self::Completed),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for TaskListItemAttributesStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("created"),
-                Self::Queued => f.write_str("queued"),
-                Self::Offered => f.write_str("offered"),
-                Self::Assigned => f.write_str("assigned"),
-                Self::Abandoned => f.write_str("abandoned"),
-                Self::Completed => f.write_str("completed"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for TaskListItemAttributesStatus {
@@ -4027,15 +5103,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "created" => Ok(Self::Created),
-                "queued" => Ok(Self::Queued),
-                "offered" => Ok(Self::Offered),
-                "assigned" => Ok(Self::Assigned),
-                "abandoned" => Ok(Self::Abandoned),
-                "completed" => Ok(Self::Completed),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for TaskListItemAttributesStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskListItemAttributesStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = TaskListItemAttributesStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a TaskListItemAttributesStatus value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TaskListItemAttributesStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TaskListItemAttributesStatus::known(value)
+                            .unwrap_or_else(|| TaskListItemAttributesStatus::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TaskListItemAttributesStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match TaskListItemAttributesStatus::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                TaskListItemAttributesStatus::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for TaskListItemAttributesStatus {
@@ -4310,30 +5436,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether the team takes contacts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TeamTeamStatus {
-        #[serde(rename = "IN_SERVICE")]
         InService,
-        #[serde(rename = "NOT_AVAILABLE")]
         NotAvailable,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl TeamTeamStatus {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InService => "IN_SERVICE",
+                Self::NotAvailable => "NOT_AVAILABLE",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "IN_SERVICE" => ::std::option::Option::Some(Self::InService),
+                "NOT_AVAILABLE" => ::std::option::Option::Some(Self::NotAvailable),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for TeamTeamStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::InService => f.write_str("IN_SERVICE"),
-                Self::NotAvailable => f.write_str("NOT_AVAILABLE"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for TeamTeamStatus {
@@ -4341,11 +5470,61 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "IN_SERVICE" => Ok(Self::InService),
-                "NOT_AVAILABLE" => Ok(Self::NotAvailable),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for TeamTeamStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TeamTeamStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = TeamTeamStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a TeamTeamStatus value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TeamTeamStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TeamTeamStatus::known(value)
+                            .unwrap_or_else(|| TeamTeamStatus::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TeamTeamStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match TeamTeamStatus::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => TeamTeamStatus::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for TeamTeamStatus {
@@ -4365,30 +5544,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Agent team, or capacity team (an external group reached on `dialedNumber`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TeamTeamType {
-        #[serde(rename = "AGENT")]
         Agent,
-        #[serde(rename = "CAPACITY")]
         Capacity,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl TeamTeamType {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Agent => "AGENT",
+                Self::Capacity => "CAPACITY",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "AGENT" => ::std::option::Option::Some(Self::Agent),
+                "CAPACITY" => ::std::option::Option::Some(Self::Capacity),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for TeamTeamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Agent => f.write_str("AGENT"),
-                Self::Capacity => f.write_str("CAPACITY"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for TeamTeamType {
@@ -4396,11 +5578,61 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "AGENT" => Ok(Self::Agent),
-                "CAPACITY" => Ok(Self::Capacity),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for TeamTeamType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TeamTeamType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = TeamTeamType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a TeamTeamType value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TeamTeamType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TeamTeamType::known(value)
+                            .unwrap_or_else(|| TeamTeamType::Unknown(value.to_owned())),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TeamTeamType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match TeamTeamType::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => TeamTeamType::Unknown(value),
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for TeamTeamType {
@@ -4518,30 +5750,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether events are delivered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UpdateWebhookSubscriptionRequestStatus {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "inactive")]
         Inactive,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UpdateWebhookSubscriptionRequestStatus {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Inactive => "inactive",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "active" => ::std::option::Option::Some(Self::Active),
+                "inactive" => ::std::option::Option::Some(Self::Inactive),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UpdateWebhookSubscriptionRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UpdateWebhookSubscriptionRequestStatus {
@@ -4549,11 +5784,67 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UpdateWebhookSubscriptionRequestStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWebhookSubscriptionRequestStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UpdateWebhookSubscriptionRequestStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (a UpdateWebhookSubscriptionRequestStatus value)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UpdateWebhookSubscriptionRequestStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdateWebhookSubscriptionRequestStatus::known(value)
+                            .unwrap_or_else(|| UpdateWebhookSubscriptionRequestStatus::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UpdateWebhookSubscriptionRequestStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UpdateWebhookSubscriptionRequestStatus::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UpdateWebhookSubscriptionRequestStatus::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateWebhookSubscriptionRequestStatus {
@@ -4614,30 +5905,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether events are delivered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UpdateWebhookSubscriptionRequestV2Status {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "inactive")]
         Inactive,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UpdateWebhookSubscriptionRequestV2Status {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Inactive => "inactive",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "active" => ::std::option::Option::Some(Self::Active),
+                "inactive" => ::std::option::Option::Some(Self::Inactive),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UpdateWebhookSubscriptionRequestV2Status {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UpdateWebhookSubscriptionRequestV2Status {
@@ -4645,11 +5939,67 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UpdateWebhookSubscriptionRequestV2Status {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWebhookSubscriptionRequestV2Status {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UpdateWebhookSubscriptionRequestV2Status;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (a UpdateWebhookSubscriptionRequestV2Status value)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UpdateWebhookSubscriptionRequestV2Status, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdateWebhookSubscriptionRequestV2Status::known(value)
+                            .unwrap_or_else(|| UpdateWebhookSubscriptionRequestV2Status::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UpdateWebhookSubscriptionRequestV2Status, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UpdateWebhookSubscriptionRequestV2Status::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UpdateWebhookSubscriptionRequestV2Status::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateWebhookSubscriptionRequestV2Status {
@@ -5003,30 +6353,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether the user's contacts get automatic CSAT scores.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserUserLevelAutoCsatInclusion {
-        #[serde(rename = "INCLUDED")]
         Included,
-        #[serde(rename = "EXCLUDED")]
         Excluded,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UserUserLevelAutoCsatInclusion {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Included => "INCLUDED",
+                Self::Excluded => "EXCLUDED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "INCLUDED" => ::std::option::Option::Some(Self::Included),
+                "EXCLUDED" => ::std::option::Option::Some(Self::Excluded),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UserUserLevelAutoCsatInclusion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Included => f.write_str("INCLUDED"),
-                Self::Excluded => f.write_str("EXCLUDED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UserUserLevelAutoCsatInclusion {
@@ -5034,11 +6387,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INCLUDED" => Ok(Self::Included),
-                "EXCLUDED" => Ok(Self::Excluded),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UserUserLevelAutoCsatInclusion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserUserLevelAutoCsatInclusion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UserUserLevelAutoCsatInclusion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a UserUserLevelAutoCsatInclusion value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UserUserLevelAutoCsatInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UserUserLevelAutoCsatInclusion::known(value)
+                            .unwrap_or_else(|| UserUserLevelAutoCsatInclusion::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UserUserLevelAutoCsatInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UserUserLevelAutoCsatInclusion::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UserUserLevelAutoCsatInclusion::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UserUserLevelAutoCsatInclusion {
@@ -5059,30 +6466,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether the user takes part in agent burnout detection.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserUserLevelBurnoutInclusion {
-        #[serde(rename = "INCLUDED")]
         Included,
-        #[serde(rename = "EXCLUDED")]
         Excluded,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UserUserLevelBurnoutInclusion {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Included => "INCLUDED",
+                Self::Excluded => "EXCLUDED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "INCLUDED" => ::std::option::Option::Some(Self::Included),
+                "EXCLUDED" => ::std::option::Option::Some(Self::Excluded),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UserUserLevelBurnoutInclusion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Included => f.write_str("INCLUDED"),
-                Self::Excluded => f.write_str("EXCLUDED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UserUserLevelBurnoutInclusion {
@@ -5090,11 +6500,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INCLUDED" => Ok(Self::Included),
-                "EXCLUDED" => Ok(Self::Excluded),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UserUserLevelBurnoutInclusion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserUserLevelBurnoutInclusion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UserUserLevelBurnoutInclusion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a UserUserLevelBurnoutInclusion value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UserUserLevelBurnoutInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UserUserLevelBurnoutInclusion::known(value)
+                            .unwrap_or_else(|| UserUserLevelBurnoutInclusion::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UserUserLevelBurnoutInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UserUserLevelBurnoutInclusion::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UserUserLevelBurnoutInclusion::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UserUserLevelBurnoutInclusion {
@@ -5115,30 +6579,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether the user's contacts get AI summaries.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserUserLevelSummariesInclusion {
-        #[serde(rename = "INCLUDED")]
         Included,
-        #[serde(rename = "EXCLUDED")]
         Excluded,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UserUserLevelSummariesInclusion {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Included => "INCLUDED",
+                Self::Excluded => "EXCLUDED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "INCLUDED" => ::std::option::Option::Some(Self::Included),
+                "EXCLUDED" => ::std::option::Option::Some(Self::Excluded),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UserUserLevelSummariesInclusion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Included => f.write_str("INCLUDED"),
-                Self::Excluded => f.write_str("EXCLUDED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UserUserLevelSummariesInclusion {
@@ -5146,11 +6613,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INCLUDED" => Ok(Self::Included),
-                "EXCLUDED" => Ok(Self::Excluded),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UserUserLevelSummariesInclusion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserUserLevelSummariesInclusion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UserUserLevelSummariesInclusion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a UserUserLevelSummariesInclusion value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UserUserLevelSummariesInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UserUserLevelSummariesInclusion::known(value)
+                            .unwrap_or_else(|| UserUserLevelSummariesInclusion::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UserUserLevelSummariesInclusion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UserUserLevelSummariesInclusion::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UserUserLevelSummariesInclusion::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UserUserLevelSummariesInclusion {
@@ -5171,30 +6692,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether the user gets wellness break reminders.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserUserLevelWellnessBreakReminders {
-        #[serde(rename = "DISABLED")]
         Disabled,
-        #[serde(rename = "ENABLED")]
         Enabled,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl UserUserLevelWellnessBreakReminders {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Disabled => "DISABLED",
+                Self::Enabled => "ENABLED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "DISABLED" => ::std::option::Option::Some(Self::Disabled),
+                "ENABLED" => ::std::option::Option::Some(Self::Enabled),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for UserUserLevelWellnessBreakReminders {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Disabled => f.write_str("DISABLED"),
-                Self::Enabled => f.write_str("ENABLED"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for UserUserLevelWellnessBreakReminders {
@@ -5202,11 +6726,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "DISABLED" => Ok(Self::Disabled),
-                "ENABLED" => Ok(Self::Enabled),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for UserUserLevelWellnessBreakReminders {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserUserLevelWellnessBreakReminders {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UserUserLevelWellnessBreakReminders;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a UserUserLevelWellnessBreakReminders value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UserUserLevelWellnessBreakReminders, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UserUserLevelWellnessBreakReminders::known(value)
+                            .unwrap_or_else(|| UserUserLevelWellnessBreakReminders::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UserUserLevelWellnessBreakReminders, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match UserUserLevelWellnessBreakReminders::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                UserUserLevelWellnessBreakReminders::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for UserUserLevelWellnessBreakReminders {
@@ -5400,30 +6978,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether events are delivered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WebhookSubscriptionStatus {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "inactive")]
         Inactive,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl WebhookSubscriptionStatus {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Inactive => "inactive",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "active" => ::std::option::Option::Some(Self::Active),
+                "inactive" => ::std::option::Option::Some(Self::Inactive),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for WebhookSubscriptionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for WebhookSubscriptionStatus {
@@ -5431,11 +7012,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for WebhookSubscriptionStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = WebhookSubscriptionStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a WebhookSubscriptionStatus value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WebhookSubscriptionStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        WebhookSubscriptionStatus::known(value)
+                            .unwrap_or_else(|| WebhookSubscriptionStatus::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WebhookSubscriptionStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match WebhookSubscriptionStatus::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                WebhookSubscriptionStatus::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for WebhookSubscriptionStatus {
@@ -5494,30 +7129,33 @@ closed, so do not use it as the end time.
         }
     }
     ///Whether events are delivered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WebhookSubscriptionV2Status {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "inactive")]
         Inactive,
+        /// A value this client does not know (the API added it after this client was generated), kept as sent.
+        Unknown(::std::string::String),
+    }
+    impl WebhookSubscriptionV2Status {
+        /// The value as it is written on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Inactive => "inactive",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        fn known(value: &str) -> ::std::option::Option<Self> {
+            match value {
+                "active" => ::std::option::Option::Some(Self::Active),
+                "inactive" => ::std::option::Option::Some(Self::Inactive),
+                _ => ::std::option::Option::None,
+            }
+        }
     }
     impl ::std::fmt::Display for WebhookSubscriptionV2Status {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Inactive => f.write_str("inactive"),
-            }
+            f.write_str(self.as_str())
         }
     }
     impl ::std::str::FromStr for WebhookSubscriptionV2Status {
@@ -5525,11 +7163,65 @@ closed, so do not use it as the end time.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
+            ::std::result::Result::Ok(
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned())),
+            )
+        }
+    }
+    impl ::serde::Serialize for WebhookSubscriptionV2Status {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionV2Status {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = WebhookSubscriptionV2Status;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (a WebhookSubscriptionV2Status value)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WebhookSubscriptionV2Status, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        WebhookSubscriptionV2Status::known(value)
+                            .unwrap_or_else(|| WebhookSubscriptionV2Status::Unknown(
+                                value.to_owned(),
+                            )),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WebhookSubscriptionV2Status, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        match WebhookSubscriptionV2Status::known(&value) {
+                            ::std::option::Option::Some(known) => known,
+                            ::std::option::Option::None => {
+                                WebhookSubscriptionV2Status::Unknown(value)
+                            }
+                        },
+                    )
+                }
             }
+            deserializer.deserialize_str(Visitor)
         }
     }
     impl ::std::convert::TryFrom<&str> for WebhookSubscriptionV2Status {
@@ -38610,4 +40302,60 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Calls `$callback!` with every string enum of this client (30), for tests: `Name { Unknown; "VALUE" => Variant, ... }, ...`, each the name of a type in `types`, the variant that keeps unknown values, and the known values with their variants.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_string_enum {
+    ($callback:ident) => {
+        $callback ! { AddressBookParentType { Unknown; "ORGANIZATION" => Organization,
+        "SITE" => Site }, AuxiliaryCodeBurnoutInclusion { Unknown; "NOT_APPLICABLE" =>
+        NotApplicable, "EXCLUDED" => Excluded, "INCLUDED" => Included },
+        AuxiliaryCodeWorkTypeCode { Unknown; "IDLE_CODE" => IdleCode, "WRAP_UP_CODE" =>
+        WrapUpCode }, ContactServiceQueueAiRoutingAiRoutingMode { Unknown; "NONE" =>
+        None, "EVALUATION" => Evaluation, "ACTIVE" => Active },
+        ContactServiceQueueChannelType { Unknown; "TELEPHONY" => Telephony, "EMAIL" =>
+        Email, "FAX" => Fax, "CHAT" => Chat, "VIDEO" => Video, "OTHERS" => Others,
+        "SOCIAL_CHANNEL" => SocialChannel, "WORK_ITEM" => WorkItem },
+        ContactServiceQueueQueueRoutingType { Unknown; "TEAM_BASED" => TeamBased,
+        "SKILL_BASED" => SkillBased, "AGENT_BASED" => AgentBased },
+        ContactServiceQueueQueueType { Unknown; "INBOUND" => Inbound, "OUTBOUND" =>
+        Outbound }, ContactServiceQueueRoutingType { Unknown; "LONGEST_AVAILABLE_AGENT"
+        => LongestAvailableAgent, "SKILLS_BASED" => SkillsBased, "CIRCULAR" => Circular,
+        "LINEAR" => Linear }, ContactServiceQueueSkillBasedRoutingType { Unknown;
+        "LONGEST_AVAILABLE_AGENT" => LongestAvailableAgent, "BEST_AVAILABLE_AGENT" =>
+        BestAvailableAgent }, ContactServiceQueueSocialChannelType { Unknown;
+        "MESSAGEBIRD" => Messagebird, "MESSENGER" => Messenger, "WHATSAPP" => Whatsapp,
+        "APPLE_BUSINESS_CHAT" => AppleBusinessChat, "GOOGLE_BUSINESS_MESSAGES" =>
+        GoogleBusinessMessages }, EntryPointChannelType { Unknown; "TELEPHONY" =>
+        Telephony, "EMAIL" => Email, "FAX" => Fax, "CHAT" => Chat, "VIDEO" => Video,
+        "OTHERS" => Others, "SOCIAL_CHANNEL" => SocialChannel }, EntryPointEntryPointType
+        { Unknown; "INBOUND" => Inbound, "OUTBOUND" => Outbound }, EntryPointImiOrgType {
+        Unknown; "MIXED_MODE" => MixedMode, "IMI" => Imi }, EntryPointSocialChannelType {
+        Unknown; "MESSAGEBIRD" => Messagebird, "MESSENGER" => Messenger, "WHATSAPP" =>
+        Whatsapp, "APPLE_BUSINESS_CHAT" => AppleBusinessChat, "GOOGLE_BUSINESS_MESSAGES"
+        => GoogleBusinessMessages }, ListAgentActivitiesChannelTypesItem { Unknown;
+        "email" => Email, "chat" => Chat, "telephony" => Telephony, "social" => Social },
+        ListScheduledCallbacksSortBy { Unknown; "customerName" => CustomerName,
+        "scheduledTime" => ScheduledTime, "assignedTime" => AssignedTime },
+        ListScheduledCallbacksSortOrder { Unknown; "asc" => Asc, "desc" => Desc },
+        ListTasksChannelTypesItem { Unknown; "email" => Email, "chat" => Chat,
+        "telephony" => Telephony, "social" => Social }, SkillSkillType { Unknown;
+        "Proficiency" => Proficiency, "Boolean" => Boolean, "Text" => Text, "enum" =>
+        Enum }, TaskListItemAttributesStatus { Unknown; "created" => Created, "queued" =>
+        Queued, "offered" => Offered, "assigned" => Assigned, "abandoned" => Abandoned,
+        "completed" => Completed }, TeamTeamStatus { Unknown; "IN_SERVICE" => InService,
+        "NOT_AVAILABLE" => NotAvailable }, TeamTeamType { Unknown; "AGENT" => Agent,
+        "CAPACITY" => Capacity }, UpdateWebhookSubscriptionRequestStatus { Unknown;
+        "active" => Active, "inactive" => Inactive },
+        UpdateWebhookSubscriptionRequestV2Status { Unknown; "active" => Active,
+        "inactive" => Inactive }, UserUserLevelAutoCsatInclusion { Unknown; "INCLUDED" =>
+        Included, "EXCLUDED" => Excluded }, UserUserLevelBurnoutInclusion { Unknown;
+        "INCLUDED" => Included, "EXCLUDED" => Excluded }, UserUserLevelSummariesInclusion
+        { Unknown; "INCLUDED" => Included, "EXCLUDED" => Excluded },
+        UserUserLevelWellnessBreakReminders { Unknown; "DISABLED" => Disabled, "ENABLED"
+        => Enabled }, WebhookSubscriptionStatus { Unknown; "active" => Active, "inactive"
+        => Inactive }, WebhookSubscriptionV2Status { Unknown; "active" => Active,
+        "inactive" => Inactive } }
+    };
 }
