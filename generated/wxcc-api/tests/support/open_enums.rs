@@ -1,5 +1,5 @@
-// Shared by the open enum tests of wxcc-api and engage-api (keep the two copies equal); included
-// by `tests/open_enums.rs` after `use <crate>::{for_each_string_enum, types};`.
+// Shared by the open enum tests of wxcc-api and engage-api (engage-api includes this file by
+// path); included by `tests/open_enums.rs` after `use <crate>::{for_each_string_enum, types};`.
 
 /// A value no spec will ever list.
 const NEW_VALUE: &str = "BRAND_NEW_VALUE_FROM_A_NEWER_API";
