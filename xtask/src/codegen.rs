@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::access::AccessRules;
 use crate::error::{Error, Result};
 use crate::generate::{self, Generated};
 use crate::load;
+use crate::normalize::Naming;
 
 /// A generated crate of this workspace.
 #[derive(Clone, Copy, Debug)]
@@ -101,9 +103,22 @@ fn print_report(name: &str, generated: &Generated, started: Instant, verbose: bo
     if !report.fixes.is_empty() || !report.skipped.is_empty() {
         print!("{}", report.summary());
     }
+    if generated.overridden > 0 {
+        println!(
+            "  {} operations classified read or write by the --access file",
+            generated.overridden
+        );
+    }
+    if generated.known_reads > 0 {
+        println!(
+            "  {} POSTs classified read by the table of Cisco's read-only operations",
+            generated.known_reads
+        );
+    }
     if generated.unclassified > 0 {
         println!(
-            "  {} operations have no x-wxcc-access; GET/HEAD/OPTIONS count as read, the rest as write",
+            "  {} operations classified by method (GET/HEAD/OPTIONS read, the rest write); \
+             a file passed with --access can say otherwise",
             generated.unclassified
         );
     }
@@ -202,6 +217,10 @@ pub struct Standalone {
     pub auth: Option<String>,
     /// Print every change the normalizer made.
     pub verbose: bool,
+    /// How operations are named (`--names`).
+    pub naming: Naming,
+    /// A file of read/write classifications (`--access`) that win over the spec's.
+    pub access: Option<PathBuf>,
 }
 
 /// Builds a standalone client crate from any OpenAPI 3.0 document.
@@ -211,7 +230,15 @@ pub fn standalone(options: &Standalone) -> Result<()> {
     for problem in crate::validate::lint(&spec) {
         eprintln!("warning: {problem}");
     }
-    let generated = generate::generate(&spec)?;
+    let access = match &options.access {
+        Some(path) => AccessRules::load(path)?,
+        None => AccessRules::default(),
+    };
+    let generate_options = generate::Options {
+        naming: options.naming,
+        access,
+    };
+    let generated = generate::generate_with(&spec, &generate_options)?;
     print_report(
         &options.spec.display().to_string(),
         &generated,

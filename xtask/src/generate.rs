@@ -7,9 +7,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use crate::access::{self, Access, AccessRules, Basis};
 use crate::error::{Error, Result};
 use crate::load::Spec;
-use crate::normalize::{self, Report, operations};
+use crate::normalize::{self, Naming, Report, operations};
 use crate::open_enums::{self, OpenEnum};
 use crate::validate;
 
@@ -25,8 +26,13 @@ pub struct Generated {
     pub operations: String,
     /// What the normalizer changed.
     pub report: Report,
-    /// Operations without `x-wxcc-access`, classified by HTTP method instead.
+    /// Operations classified by HTTP method alone: no rule, no `x-wxcc-access`, not in the
+    /// table of Cisco's read-only POSTs.
     pub unclassified: usize,
+    /// Operations classified by the table of Cisco's read-only POSTs.
+    pub known_reads: usize,
+    /// Operations classified by the user's access rules.
+    pub overridden: usize,
     /// Whether the client needs the `regress` crate (schemas with `pattern`).
     pub uses_regress: bool,
     /// Whether the client needs the `futures` crate.
@@ -35,12 +41,37 @@ pub struct Generated {
     pub string_enums: Vec<OpenEnum>,
 }
 
-/// Generates the client and operation table for a spec.
+/// Choices a user can make about generation.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// How operations (and so methods) are named.
+    pub naming: Naming,
+    /// The user's read/write classifications, which win over everything else.
+    pub access: AccessRules,
+}
+
+/// Generates the client and operation table for a spec, with the default [`Options`].
 pub fn generate(spec: &Spec) -> Result<Generated> {
+    generate_with(spec, &Options::default())
+}
+
+/// Generates the client and operation table for a spec.
+pub fn generate_with(spec: &Spec, options: &Options) -> Result<Generated> {
     validate::check_version(spec)?;
     validate::check_refs(spec)?;
     let mut normalized = spec.clone();
-    let report = normalize::normalize(&mut normalized.doc);
+    let report = normalize::normalize_with(&mut normalized.doc, options.naming);
+    if let Some((first, second, name)) = normalize::duplicate_names(&normalized.doc) {
+        return Err(Error::Spec {
+            path: spec.origin.clone(),
+            place: second,
+            message: format!(
+                "its method would be named `{name}` like that of {first}; give one of them \
+                 another operationId, or name every operation from its path with `--names derived`"
+            ),
+        });
+    }
     let openapi = validate::check(&normalized)?;
 
     let mut settings = progenitor::GenerationSettings::new();
@@ -58,7 +89,13 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     })?;
     let client = unparse(&file);
 
-    let (table, unclassified) = operation_table(&normalized.doc);
+    let table = operation_table(&normalized.doc, &options.access);
+    let count = |basis: Basis| table.iter().filter(|row| row.basis == basis).count();
+    let (unclassified, known_reads, overridden) = (
+        count(Basis::Method),
+        count(Basis::KnownReads),
+        count(Basis::Override),
+    );
     for op in &table {
         if !client.contains(&format!("operation_id: \"{}\"", op.rust_id)) {
             return Err(Error::Generate {
@@ -79,6 +116,8 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
         operations,
         report,
         unclassified,
+        known_reads,
+        overridden,
     })
 }
 
@@ -138,12 +177,12 @@ struct OpRow {
     method: String,
     path: String,
     write: bool,
+    basis: Basis,
     scopes: Vec<String>,
 }
 
-fn operation_table(doc: &Value) -> (Vec<OpRow>, usize) {
+fn operation_table(doc: &Value, overrides: &AccessRules) -> Vec<OpRow> {
     let mut rows = Vec::new();
-    let mut unclassified = 0;
     for op in operations(doc) {
         let Some(operation) = op.get(doc) else {
             continue;
@@ -152,14 +191,8 @@ fn operation_table(doc: &Value) -> (Vec<OpRow>, usize) {
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let write = match operation.get("x-wxcc-access").and_then(Value::as_str) {
-            Some("read") => false,
-            Some(_) => true,
-            None => {
-                unclassified += 1;
-                !matches!(op.method, "get" | "head" | "options")
-            }
-        };
+        let mark = operation.get("x-wxcc-access").and_then(Value::as_str);
+        let (access, basis) = access::classify(overrides, mark, op.method, &op.path);
         let scopes = operation
             .get("x-wxcc-scopes")
             .and_then(Value::as_array)
@@ -175,12 +208,13 @@ fn operation_table(doc: &Value) -> (Vec<OpRow>, usize) {
             spec_id: spec_id.to_owned(),
             method: op.method.to_uppercase(),
             path: op.path.clone(),
-            write,
+            write: access == Access::Write,
+            basis,
             scopes,
         });
     }
     rows.sort_by(|a, b| a.rust_id.cmp(&b.rust_id));
-    (rows, unclassified)
+    rows
 }
 
 fn operations_tokens(rows: &[OpRow]) -> TokenStream {

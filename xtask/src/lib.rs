@@ -5,6 +5,7 @@
 //! pipeline builds a standalone client crate from any OpenAPI 3.0 file. `spec-diff` reports what
 //! changed between two versions of a spec (see [`diff`]).
 
+pub mod access;
 pub mod codegen;
 pub mod diff;
 pub mod error;
@@ -19,8 +20,14 @@ pub const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check] [--verbose]
       Regenerate generated/*/src from specs/ (or, with --check, fail if they are stale).
-  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--wxcc-auth PATH|VERSION] [--verbose]
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE] [--wxcc-auth PATH|VERSION]
+                      [--names auto|derived|spec] [--access FILE] [--verbose]
       Build a standalone client crate in DIR from any OpenAPI 3.0 file (JSON or YAML).
+      --names: method names from the spec's operationIds (`spec`), from method and path
+      (`derived`: the same in every version of the spec), or `derived` only when the spec
+      numbers its ids to break ties (`auto`, the default).
+      --access: lines `read|write METHOD /path` that classify operations for read-only
+      tokens, over the spec's x-wxcc-access and the built-in table of Cisco's read-only POSTs.
   cargo xtask spec-diff OLD NEW [--format markdown|json]
       List operations added, removed and changed between two versions of a spec (files or
       folders), each change marked breaking or not for users of the generated crate.";

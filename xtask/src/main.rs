@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use xtask::codegen::{self, Standalone};
 use xtask::diff::{self, Format};
 use xtask::error::Error;
+use xtask::normalize::Naming;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +45,8 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     let mut out = None;
     let mut name = None;
     let mut auth = None;
+    let mut naming = None;
+    let mut access = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |flag: &str| {
@@ -58,14 +61,23 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--name" => name = Some(value("--name")?),
             "--wxcc-auth" => auth = Some(value("--wxcc-auth")?),
+            "--names" => {
+                let text = value("--names")?;
+                naming = Some(Naming::parse(&text).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "`--names {text}`: expected `auto`, `derived` or `spec`"
+                    ))
+                })?);
+            }
+            "--access" => access = Some(PathBuf::from(value("--access")?)),
             other => return Err(Error::Usage(format!("unknown option `{other}`"))),
         }
     }
     match (spec, out) {
         (None, None) => {
-            if name.is_some() || auth.is_some() {
+            if name.is_some() || auth.is_some() || naming.is_some() || access.is_some() {
                 return Err(Error::Usage(
-                    "`--name` and `--wxcc-auth` go with `--spec`".into(),
+                    "`--name`, `--wxcc-auth`, `--names` and `--access` go with `--spec`".into(),
                 ));
             }
             codegen::workspace(&codegen::workspace_root(), check, verbose)
@@ -82,6 +94,8 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
                 name,
                 auth,
                 verbose,
+                naming: naming.unwrap_or_default(),
+                access,
             })
         }
         _ => Err(Error::Usage("`--spec` and `--out` go together".into())),

@@ -161,6 +161,71 @@ fn a_standalone_crate_is_written_from_any_spec() {
 }
 
 #[test]
+fn names_and_access_classes_follow_the_command_line() {
+    let dir = temp("access");
+    let spec = dir.join("tiny.yaml");
+    let ok = "responses: {'204': {description: ok}}";
+    std::fs::write(
+        &spec,
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  \
+             /search:\n    post: {{operationId: runSearch, {ok}}}\n  \
+             /things/{{id}}:\n    parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n    \
+             post: {{operationId: poke, {ok}}}\n    \
+             get: {{operationId: getThing, {ok}}}\n"
+        ),
+    )
+    .unwrap();
+    let access = dir.join("access.txt");
+    std::fs::write(&access, "# ours\nread POST /things/{thingId}\n").unwrap();
+    let out = dir.join("out");
+    let (code, stderr) = run_xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--names",
+        "derived",
+        "--access",
+        access.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let table = std::fs::read_to_string(out.join("src/operations.rs")).unwrap();
+    let entry = |id: &str, access: &str| {
+        let at = table
+            .find(&format!("id: \"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {table}"));
+        table[at..].split("},").next().unwrap().contains(access)
+    };
+    assert!(
+        entry("post_search", "Access::Read"),
+        "Cisco's table: {table}"
+    );
+    assert!(
+        entry("post_things_by_id", "Access::Read"),
+        "the --access file: {table}"
+    );
+    assert!(entry("get_things_by_id", "Access::Read"), "{table}");
+
+    std::fs::write(&access, "reed POST /search\n").unwrap();
+    let (code, stderr) = run_xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--access",
+        access.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("access.txt: line 1"), "{stderr}");
+    let (code, stderr) = run_xtask(&["codegen", "--spec", "x", "--out", "y", "--names", "nice"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`auto`, `derived` or `spec`"), "{stderr}");
+}
+
+#[test]
 fn every_string_enum_of_the_generated_crates_is_open_and_listed() {
     for target in TARGETS {
         let path = workspace_root().join(target.dir).join(GENERATED_FILES[0]);

@@ -46,7 +46,7 @@ fn only(report: &Report, defect: Defect, count: usize) {
 
 #[test]
 fn duplicate_operation_ids() {
-    let op = json!({"operationId": "getConfig_22", "responses": {"204": {"description": "ok"}}});
+    let op = json!({"operationId": "getThing", "responses": {"204": {"description": "ok"}}});
     let s = spec(
         json!({"/team": {"get": op}, "/site": {"get": op}}),
         json!({}),
@@ -54,6 +54,18 @@ fn duplicate_operation_ids() {
     let r = report(&s);
     only(&r, Defect::DuplicateOperationId, 2);
     assert_eq!(r.operations, 2);
+}
+
+#[test]
+fn numbered_operation_ids() {
+    let op = |id: &str| json!({"operationId": id, "responses": {"204": {"description": "ok"}}});
+    let s = spec(
+        json!({"/team": {"get": op("getConfig_22")}, "/site": {"get": op("getConfig_3")}, "/x": {"get": op("getX")}}),
+        json!({}),
+    );
+    let r = report(&s);
+    // `getX` is already the name `GET /x` derives.
+    only(&r, Defect::NumberedOperationIds, 2);
 }
 
 #[test]

@@ -15,8 +15,9 @@ use std::time::Instant;
 use xtask::codegen::{Standalone, standalone, workspace_root};
 use xtask::diff::{Format, diff_specs, render};
 use xtask::generate::generate;
+use xtask::generate::rust_operation_id;
 use xtask::load::{Spec, load};
-use xtask::normalize::Defect;
+use xtask::normalize::{Defect, Naming, normalize};
 
 const OLD: &str = "webex-contact-center.2025-11-24.json";
 const NEW: &str = "webex-contact-center.2026-04-30.json";
@@ -58,6 +59,21 @@ fn generates_with_only_unsupported_bodies_skipped(file: &str) {
         report.fixes.len()
     );
     assert!(report.operations > 400, "{}", report.operations);
+    // POSTs that only read are reads, so a read-only token can run Search there too.
+    eprintln!(
+        "{file}: {} POSTs classified read by the table of Cisco's read-only operations, {} by method",
+        generated.known_reads, generated.unclassified
+    );
+    assert!(generated.known_reads >= 8, "{}", generated.known_reads);
+    for path in ["/search", "/v1/captures/query"] {
+        let entry = format!(
+            "method: \"POST\",\n            path: \"{path}\",\n            access: Access::Read,"
+        );
+        assert!(
+            generated.operations.contains(&entry),
+            "{path} is not a read"
+        );
+    }
     let audit = xtask::open_enums::audit(&syn::parse_file(&generated.client).unwrap());
     eprintln!("{file}: {} open string enums", audit.open.len());
     assert!(!audit.open.is_empty());
@@ -117,6 +133,68 @@ fn the_diff_between_the_versions_is_non_empty_and_stable() {
     assert!(same.operations.is_empty() && same.schemas.is_empty());
 }
 
+/// Method name of every operation after normalization, by `METHOD /path` with parameter
+/// names left out (a renamed parameter is the same operation).
+fn method_names(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut doc = load_spec(path).doc;
+    normalize(&mut doc);
+    let mut names = std::collections::BTreeMap::new();
+    for (route, item) in doc["paths"].as_object().unwrap() {
+        let template: String = route
+            .split('/')
+            .map(|s| if s.starts_with('{') { "{}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                names.insert(
+                    format!("{} {template}", method.to_uppercase()),
+                    rust_operation_id(id),
+                );
+            }
+        }
+    }
+    names
+}
+
+/// A name that ends in a number that is not a version (`get_config_22`, not `list_teams_v2`).
+fn numbered(name: &str) -> bool {
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    stem.len() < name.len() && !stem.ends_with('v')
+}
+
+#[test]
+fn an_operation_has_the_same_name_in_both_versions_and_no_name_is_numbered() {
+    let (Some(old), Some(new)) = (upstream(OLD), upstream(NEW)) else {
+        return;
+    };
+    let (old, new) = (method_names(&old), method_names(&new));
+    let common: Vec<&String> = old.keys().filter(|k| new.contains_key(*k)).collect();
+    let same = common.iter().filter(|k| old[**k] == new[**k]).count();
+    let numbered_names: Vec<&String> = old
+        .values()
+        .chain(new.values())
+        .filter(|n| numbered(n))
+        .collect();
+    eprintln!(
+        "{} operations in both versions, {same} with identical names; {} numbered names \
+         ({} and {} operations)",
+        common.len(),
+        numbered_names.len(),
+        old.len(),
+        new.len()
+    );
+    assert!(common.len() > 350, "{}", common.len());
+    let renamed: Vec<String> = common
+        .iter()
+        .filter(|k| old[**k] != new[**k])
+        .map(|k| format!("{k}: {} → {}", old[*k], new[*k]))
+        .collect();
+    assert!(renamed.is_empty(), "renamed between versions: {renamed:#?}");
+    assert!(numbered_names.is_empty(), "{numbered_names:?}");
+    assert!(!numbered("list_teams_v2") && numbered("get_config_22") && numbered("get2"));
+}
+
 /// Generates `file` into a fixed folder under the temp dir, so that a second run leaves the
 /// files (and so the build) unchanged. Returns the crate folder.
 fn generate_crate(file: &str) -> Option<PathBuf> {
@@ -131,6 +209,8 @@ fn generate_crate(file: &str) -> Option<PathBuf> {
         name: Some(stem),
         auth: None,
         verbose: false,
+        naming: Naming::default(),
+        access: None,
     })
     .unwrap_or_else(|e| panic!("{file}: {e}"));
     // Check against the versions the workspace is tested with; cargo drops the entries the

@@ -15,6 +15,8 @@ mod responses;
 mod type_names;
 mod unsupported_bodies;
 
+pub use operation_ids::{Naming, duplicate_names, numbers_ties};
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,6 +27,9 @@ use serde_json::Value;
 pub enum Defect {
     /// Two operations share an `operationId` (or one has none).
     DuplicateOperationId,
+    /// The spec numbers ids to break ties (`getConfig_8`); every operation is named from its
+    /// method and path instead.
+    NumberedOperationIds,
     /// A schema has `format` but no `type`.
     FormatWithoutType,
     /// Enum values that become the same Rust identifier (`STRING` and `String`).
@@ -52,8 +57,9 @@ pub enum Defect {
 
 impl Defect {
     /// Every class, in report order.
-    pub const ALL: [Defect; 12] = [
+    pub const ALL: [Defect; 13] = [
         Defect::DuplicateOperationId,
+        Defect::NumberedOperationIds,
         Defect::FormatWithoutType,
         Defect::CollidingEnumValues,
         Defect::CollidingTypeNames,
@@ -71,6 +77,7 @@ impl Defect {
     pub fn label(self) -> &'static str {
         match self {
             Defect::DuplicateOperationId => "duplicate or missing operationId",
+            Defect::NumberedOperationIds => "tie-breaking numbers in operationIds (renamed)",
             Defect::FormatWithoutType => "format without type",
             Defect::CollidingEnumValues => "enum values colliding as Rust names",
             Defect::CollidingTypeNames => "schema names colliding as Rust types",
@@ -180,12 +187,17 @@ impl Report {
     }
 }
 
-/// Applies every fix, in an order where each sees the result of the ones it depends on.
+/// Applies every fix, naming operations the [`Naming::Auto`] way.
 pub fn normalize(doc: &mut Value) -> Report {
+    normalize_with(doc, Naming::Auto)
+}
+
+/// Applies every fix, in an order where each sees the result of the ones it depends on.
+pub fn normalize_with(doc: &mut Value, naming: Naming) -> Report {
     let mut report = Report::default();
     prepare::inline_component_refs(doc);
     prepare::push_down_path_parameters(doc);
-    operation_ids::fix(doc, &mut report);
+    operation_ids::fix(doc, naming, &mut report);
     formats::fix(doc, &mut report);
     enums::fix(doc, &mut report);
     type_names::fix(doc, &mut report);
