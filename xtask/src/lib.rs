@@ -13,6 +13,7 @@ pub mod generate;
 pub mod load;
 pub mod normalize;
 pub mod open_enums;
+pub mod sync;
 pub mod validate;
 
 /// Command-line help.
@@ -28,6 +29,9 @@ usage:
       numbers its ids to break ties (`auto`, the default).
       --access: lines `read|write METHOD /path` that classify operations for read-only
       tokens, over the spec's x-wxcc-access and the built-in table of Cisco's read-only POSTs.
+  cargo xtask spec-sync UPSTREAM [--specs DIR]
+      Update specs/wxcc (or DIR) from a new version of Cisco's spec: add the operations it
+      lacks, take over changed facts, keep our descriptions, marks and files; print the diff.
   cargo xtask spec-diff OLD NEW [--format markdown|json]
       List operations added, removed and changed between two versions of a spec (files or
       folders), each change marked breaking or not for users of the generated crate.";

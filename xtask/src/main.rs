@@ -30,6 +30,7 @@ fn run(args: &[String]) -> Result<(), Error> {
     match command.as_str() {
         "codegen" => codegen_command(rest),
         "spec-diff" => spec_diff_command(rest),
+        "spec-sync" => spec_sync_command(rest),
         "help" | "--help" | "-h" => {
             println!("{}", xtask::USAGE);
             Ok(())
@@ -100,6 +101,32 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         }
         _ => Err(Error::Usage("`--spec` and `--out` go together".into())),
     }
+}
+
+fn spec_sync_command(args: &[String]) -> Result<(), Error> {
+    let mut specs = codegen::workspace_root().join("specs").join("wxcc");
+    let mut upstream = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--specs" => {
+                specs = PathBuf::from(
+                    iter.next()
+                        .ok_or_else(|| Error::Usage("`--specs` needs a folder".into()))?,
+                );
+            }
+            other if other.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{other}`")));
+            }
+            file if upstream.is_none() => upstream = Some(PathBuf::from(file)),
+            _ => return Err(Error::Usage("`spec-sync` takes one spec file".into())),
+        }
+    }
+    let upstream =
+        upstream.ok_or_else(|| Error::Usage("`spec-sync` needs Cisco's spec file".into()))?;
+    let outcome = xtask::sync::sync(&xtask::sync::Options { upstream, specs })?;
+    print!("{}", xtask::sync::report(&outcome));
+    Ok(())
 }
 
 fn spec_diff_command(args: &[String]) -> Result<(), Error> {

@@ -104,16 +104,37 @@ fn search_answers_the_graphql_envelope_not_a_string() {
     );
 }
 
+/// Whether the place a fix names (`METHOD /path (id)` or a pointer into the components) was
+/// added by `cargo xtask spec-sync`, which keeps Cisco's structure for the normalizer to fix.
+fn synced(doc: &Value, place: &str) -> bool {
+    let origin = |v: &Value| v["x-wxcc-origin"] == "spec-sync";
+    if let Some(rest) = place.strip_prefix("#/components/schemas/") {
+        let name = rest.split('/').next().unwrap();
+        return origin(&doc["components"]["schemas"][name]);
+    }
+    let mut words = place.split(' ');
+    let (Some(method), Some(path)) = (words.next(), words.next()) else {
+        return false;
+    };
+    origin(&doc["paths"][path][method.to_lowercase()])
+}
+
 #[test]
-fn our_specs_need_no_normalization() {
+fn the_files_we_wrote_need_no_normalization() {
     for target in TARGETS {
-        let mut doc = spec(target.spec).doc;
+        let original = spec(target.spec).doc;
+        let mut doc = original.clone();
         let report = normalize(&mut doc);
-        assert!(
-            report.fixes.is_empty(),
-            "{}:\n{}",
+        let ours: Vec<_> = report
+            .fixes
+            .iter()
+            .filter(|f| !synced(&original, &f.place))
+            .collect();
+        assert!(ours.is_empty(), "{}:\n{ours:#?}", target.spec);
+        eprintln!(
+            "{}: {} fixes, all in what spec-sync added",
             target.spec,
-            report.details()
+            report.fixes.len()
         );
     }
 }

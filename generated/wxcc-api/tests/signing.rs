@@ -195,7 +195,7 @@ async fn a_static_token_that_is_rejected_is_not_retried() {
 #[test]
 fn the_operation_table_classifies_every_operation() {
     assert!(OPERATIONS.is_sorted(), "lookups rely on sorted ids");
-    assert!(OPERATIONS.len() >= 80);
+    assert!(OPERATIONS.len() >= 400, "{}", OPERATIONS.len());
     assert_eq!(OPERATIONS.access("search"), Some(Access::Read));
     assert_eq!(OPERATIONS.access("query_captures"), Some(Access::Read));
     assert_eq!(OPERATIONS.access("create_task"), Some(Access::Write));
@@ -203,8 +203,18 @@ fn the_operation_table_classifies_every_operation() {
     let search = OPERATIONS.get("search").unwrap();
     assert_eq!((search.method, search.path), ("POST", "/search"));
     assert!(search.scopes.contains(&"cjp:config_read"));
+    // Cisco's spec names no scopes; ours come from Cisco's guides and samples, which cover the
+    // configuration API and the areas we describe by hand. The rest say "not known" (empty).
+    let unknown: Vec<_> = OPERATIONS
+        .iter()
+        .filter(|op| op.scopes.is_empty())
+        .map(|op| op.path)
+        .collect();
     assert!(
-        OPERATIONS.iter().all(|op| !op.scopes.is_empty()),
-        "every operation names its scopes"
+        unknown
+            .iter()
+            .all(|path| !path.starts_with("/organization/")),
+        "{unknown:?}"
     );
+    assert!(unknown.len() < 80, "{}", unknown.len());
 }

@@ -15,7 +15,7 @@ mod responses;
 mod type_names;
 mod unsupported_bodies;
 
-pub use operation_ids::{Naming, duplicate_names, numbers_ties};
+pub use operation_ids::{Naming, derived_name, duplicate_names, numbers_ties};
 
 use std::collections::BTreeMap;
 use std::fmt;

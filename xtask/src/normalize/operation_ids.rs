@@ -182,6 +182,11 @@ fn record(
     report.fix(defect, label, note);
 }
 
+/// The short (or, with `long`, the long) name derived from a method and path.
+pub fn derived_name(method: &str, path: &str, long: bool) -> String {
+    derive(method, path, if long { Form::Long } else { Form::Short })
+}
+
 /// How much of the path a derived name spells out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Form {
