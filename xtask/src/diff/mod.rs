@@ -12,36 +12,53 @@
 //!
 //! # What counts as breaking
 //!
-//! Breaking means code written against the old crate stops compiling, or a call that worked
-//! fails before it reaches the server. The rules assume the crate is used as generated:
-//! operations through their builders, request types through typify's builders (`Type::builder()`)
-//! or `body_map`, response types read field by field and enums matched exhaustively (typify's
-//! structs and enums are not `#[non_exhaustive]`). Code that builds structs with literal syntax
-//! breaks on any new field, and is not considered.
+//! Breaking means code written against the old crate stops compiling (effect *compile*), or a
+//! call that worked fails before it reaches the server (effect *run time*: a builder or `send()`
+//! returns an error). The rules assume the crate is used as generated: operations through their
+//! builders, request types through typify's builders (`Type::builder()`) or `body_map`, whose
+//! setters take `TryInto<FieldType>` (a `&str` or `String` for a string, `T` or `Some(T)` for an
+//! optional `T`, a `Vec`, array or slice for an array), response types read field by field and
+//! enums matched exhaustively (typify's structs and enums are not `#[non_exhaustive]`). Code that
+//! builds structs with literal syntax breaks on any new field, and is not considered.
 //!
-//! | Change | Breaking |
-//! |---|---|
-//! | operation added, deprecated | no |
-//! | operation removed | yes: the method is gone |
-//! | operation renamed (same method and path, new method name) | yes |
-//! | parameter added | only if required (`send()` fails until it is set) |
-//! | parameter removed | yes: the setter is gone |
-//! | parameter became required / optional | yes / no (setters take the value either way) |
-//! | parameter moved (query ↔ header) | no: same setter, the crate sends it where it now goes |
-//! | request body added or removed, body kind changed (JSON, other media type, none) | yes |
-//! | response status added or removed (same type) | no |
-//! | property added | only if required and in a request (the builder fails until it is set) |
-//! | property removed | yes: the field or setter is gone |
-//! | property became required | in a request yes; in a response only if the field type changes (`Option<T>` → `T`) |
-//! | property became optional | in a request no; in a response only if the field type changes |
-//! | enum value added | in a response yes (exhaustive `match`es no longer compile, and old crates cannot decode it); in a request no |
-//! | enum value removed | yes: the variant is gone |
-//! | type changed (type, format that picks the Rust type, nullable, enum or not, referenced component) | yes |
-//! | component schema added / removed | no / yes |
+//! Each rule is proven by `tests/spec_diff_rules.rs`, which generates a crate from a tiny spec
+//! before and after the change and builds and runs a consumer written against the old one.
+//!
+//! | Change | Sent (parameters, request bodies) | Received (responses) |
+//! |---|---|---|
+//! | operation added; deprecated or no longer | no | no |
+//! | operation removed; renamed (same method and path) | compile: the method is gone | = |
+//! | parameter added | run time if required (`send()` fails until it is set), else no | – |
+//! | parameter removed | compile: the setter is gone | – |
+//! | parameter became required / optional | run time / no (the setter takes `T` either way) | – |
+//! | parameter moved (query ↔ header) | no: same setter | – |
+//! | request body added / removed | run time (`send()` fails until it is set) / compile | – |
+//! | body kind changed (JSON, other media type, none) | compile | compile |
+//! | response status added or removed (same type) | – | no |
+//! | property added | run time if required (the builder fails until it is set), else no | no |
+//! | property removed | compile | compile |
+//! | property became required | run time (and compile for callers passing `Some`) | compile if the field type changes (`Option<T>` → `T`) |
+//! | property became optional | compile if the field type changes: the setter wants `Option<T>`, which a `&str` is not (E0277) | compile if the field type changes |
+//! | enum value added | no | compile: exhaustive `match`es miss the variant (the open enum would have decoded the value as `Unknown` before) |
+//! | enum value removed | compile: the variant is gone | compile |
+//! | type changed (type, referenced component, enum or not, the Rust type a format or integer bounds pick, `minItems` = `maxItems`) | compile | compile |
+//! | `nullable` set or cleared | compile if the Rust type changes | compile if the Rust type changes |
+//! | `uniqueItems` set or cleared | compile if the field type changes (an optional set is `Option<Vec<T>>`, an optional array `Vec<T>`) | = |
+//! | string gains `minLength`/`maxLength`/`pattern` (becomes a validating newtype) | run time: the setters still take a `&str`, but values the constraint rejects fail in the builder | compile: the field is the newtype, not `String` |
+//! | string loses all its constraints | compile: the newtype is gone | compile |
+//! | constraint tightened (bound added or lowered, pattern added or changed) / loosened | run time / no | no |
+//! | parameter, property or schema deprecated or no longer | no: no `#[deprecated]` is generated | no |
+//! | component schema added / removed | no / compile | = |
 //!
 //! A schema used by requests and responses alike (and, in the component section, one used by
-//! no operation) takes the stricter answer. Descriptions, examples, tags and summaries are not
-//! compared. Formats that typify maps to `String` anyway (`email`, `uri`) are not type changes.
+//! no operation) takes the stronger effect. The Rust type of a property is `Option<T>` when it is
+//! nullable, or optional without a default and not an array (not a set), map or free-form
+//! object; a change of `required`, `nullable`, `uniqueItems` or `default` is a type change of the
+//! field exactly when it flips that. Descriptions, examples, tags and summaries are not compared,
+//! nor keywords typify ignores: formats it maps to `String` anyway (`email`, `uri`), number
+//! bounds, integer bounds that do not change the integer type, `minItems`/`maxItems` unless
+//! equal, `readOnly`, `writeOnly`. Constraints on an enum are not compared (typify drops the
+//! values they reject; the values are compared instead).
 
 mod render;
 mod rules;
@@ -55,7 +72,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 pub use render::{Format, render};
-pub use rules::{Kind, Side};
+pub use rules::{Effect, Kind, Side};
 use schema::{Walker, ref_name};
 
 use crate::error::Result;
@@ -68,8 +85,10 @@ use crate::normalize::{self, METHODS};
 pub struct Change {
     /// The class of change.
     pub kind: Kind,
-    /// Whether it breaks a Rust user of the generated crate.
+    /// Whether it breaks a Rust user of the generated crate (`effect` is not `None`).
     pub breaking: bool,
+    /// How it reaches that user: not at all, at run time, or as a compile error.
+    pub effect: Effect,
     /// Which way the changed data travels.
     pub side: Side,
     /// Where in the operation: `query parameter `page``, `request body`, `success response`,
@@ -404,6 +423,7 @@ fn operation(old_doc: &Value, new_doc: &Value, old: &Op<'_>, new: &Op<'_>) -> Ve
         out.push(Change {
             kind,
             breaking: kind.breaking(Side::Both),
+            effect: kind.effect(Side::Both),
             side: Side::Both,
             at: at.to_owned(),
             field: String::new(),
@@ -421,12 +441,18 @@ fn operation(old_doc: &Value, new_doc: &Value, old: &Op<'_>, new: &Op<'_>) -> Ve
     }
     let deprecated =
         |op: &Op<'_>| op.value.get("deprecated").and_then(Value::as_bool) == Some(true);
-    if deprecated(new) && !deprecated(old) {
-        push(
+    match (deprecated(old), deprecated(new)) {
+        (false, true) => push(
             Kind::OperationDeprecated,
             "operation",
             "now deprecated".into(),
-        );
+        ),
+        (true, false) => push(
+            Kind::OperationUndeprecated,
+            "operation",
+            "no longer deprecated".into(),
+        ),
+        _ => {}
     }
     out.extend(parameters(old_doc, new_doc, old.value, new.value));
     out.extend(request_body(old_doc, new_doc, old.value, new.value));
@@ -488,6 +514,18 @@ fn parameters(old_doc: &Value, new_doc: &Value, old: &Value, new: &Value) -> Vec
                     (true, false) => {
                         walker.push_at(Kind::ParameterOptional, "became optional".into())
                     }
+                    _ => {}
+                }
+                let deprecated =
+                    |p: &Value| p.get("deprecated").and_then(Value::as_bool) == Some(true);
+                match (deprecated(pa), deprecated(pb)) {
+                    (false, true) => {
+                        walker.push_at(Kind::Deprecated { now: true }, "now deprecated".into())
+                    }
+                    (true, false) => walker.push_at(
+                        Kind::Deprecated { now: false },
+                        "no longer deprecated".into(),
+                    ),
                     _ => {}
                 }
                 if let (Some(sa), Some(sb)) = (pa.get("schema"), pb.get("schema")) {

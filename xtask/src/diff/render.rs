@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Change, OperationDiff, SchemaDiff, SpecDiff, Status};
+use super::{Change, Effect, OperationDiff, SchemaDiff, SpecDiff, Status};
 
 /// Output format of `spec-diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,7 +170,12 @@ fn section(out: &mut String, diff: &SpecDiff, breaking: bool) {
                 } else {
                     format!("`{}.{}`", schema.name, change.field)
                 };
-                let _ = writeln!(out, "- {field}: {}", change.detail);
+                let _ = writeln!(
+                    out,
+                    "- {field}: {}{}",
+                    change.detail,
+                    effect_suffix(change.effect)
+                );
             }
         }
         out.push('\n');
@@ -194,7 +199,17 @@ fn change_line(change: &Change, with_at: bool) -> String {
         let _ = write!(line, " (in `{schema}`)");
     }
     let _ = write!(line, ": {}", change.detail);
+    line.push_str(effect_suffix(change.effect));
     line.trim_start().to_owned()
+}
+
+/// How a breaking change shows, after its detail.
+fn effect_suffix(effect: Effect) -> &'static str {
+    match effect {
+        Effect::None => "",
+        Effect::Runtime => " (fails at run time)",
+        Effect::Compile => " (compile error)",
+    }
 }
 
 fn file_name(origin: &str) -> &str {
@@ -244,6 +259,7 @@ fn change_json(change: &Change) -> Value {
     json!({
         "kind": change.kind.tag(),
         "breaking": change.breaking,
+        "effect": change.effect.name(),
         "side": change.side.name(),
         "at": change.at,
         "field": change.field,

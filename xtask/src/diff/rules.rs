@@ -34,6 +34,29 @@ impl Side {
     }
 }
 
+/// How a change reaches a Rust user who upgrades from the old crate to the new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    /// Code written against the old crate compiles and behaves as before.
+    None,
+    /// Code that compiled against the old crate still compiles, but a call that worked now fails
+    /// before it reaches the server (a builder or `send()` returns an error).
+    Runtime,
+    /// Code written against the old crate stops compiling.
+    Compile,
+}
+
+impl Effect {
+    /// Lower-case name, for JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::None => "none",
+            Effect::Runtime => "runtime",
+            Effect::Compile => "compile",
+        }
+    }
+}
+
 /// One class of change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -45,6 +68,8 @@ pub enum Kind {
     OperationRenamed,
     /// The operation is now marked deprecated.
     OperationDeprecated,
+    /// The operation is no longer marked deprecated.
+    OperationUndeprecated,
     /// A new parameter (a new builder setter).
     ParameterAdded {
         /// Whether calls must set it.
@@ -90,9 +115,43 @@ pub enum Kind {
     EnumValueAdded,
     /// An enum lost a value (a variant is gone).
     EnumValueRemoved,
-    /// A schema changed its type, format (where it picks the Rust type), nullability,
-    /// enum-ness, or the component it refers to.
+    /// A schema changed its type, the Rust type its format or bounds pick (`i32`, `u64`,
+    /// `NonZeroU64`, `DateTime`, `[T; 2]`), enum-ness, or the component it refers to.
     TypeChanged,
+    /// `nullable` was set or cleared.
+    Nullable {
+        /// Whether it is nullable now.
+        now: bool,
+        /// Whether the Rust type changes (`T` ↔ `Option<T>`); it does not for an optional
+        /// property that is an `Option` either way.
+        type_changes: bool,
+    },
+    /// `uniqueItems` was set or cleared on an array.
+    UniqueItems {
+        /// Whether the items are unique now.
+        now: bool,
+        /// Whether the Rust type changes: typify renders a set as a `Vec` too, but an optional
+        /// property holding one is `Option<Vec<T>>` where a plain array is `Vec<T>`.
+        type_changes: bool,
+    },
+    /// A plain string gained `minLength`, `maxLength` or `pattern`: typify now makes it a
+    /// newtype whose constructors validate.
+    StringConstrained,
+    /// A constrained string lost all its constraints: the validating newtype is gone.
+    StringUnconstrained,
+    /// A constrained string keeps its newtype but its `minLength`, `maxLength` or `pattern`
+    /// changed.
+    StringConstraintChanged {
+        /// Whether it may reject a value it accepted before (a bound tightened, a pattern
+        /// added or changed).
+        tighter: bool,
+    },
+    /// `deprecated` was set or cleared on a parameter, property or schema. Neither progenitor
+    /// nor typify turn it into `#[deprecated]`, so the Rust is unchanged.
+    Deprecated {
+        /// Whether it is deprecated now.
+        now: bool,
+    },
     /// A new component schema (a new Rust type).
     SchemaAdded,
     /// A component schema is gone (its Rust type is gone).
@@ -100,35 +159,112 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// How this change reaches a Rust user when it happens to data that travels `side`; for
+    /// [`Side::Both`], the stronger of the two.
+    pub fn effect(self, side: Side) -> Effect {
+        let sent = if side.sent() {
+            self.effect_sent()
+        } else {
+            Effect::None
+        };
+        let received = if side.received() {
+            self.effect_received()
+        } else {
+            Effect::None
+        };
+        sent.max(received)
+    }
+
     /// Whether this change breaks a Rust user of the generated crate when it happens to data
     /// that travels `side`.
     pub fn breaking(self, side: Side) -> bool {
+        self.effect(side) != Effect::None
+    }
+
+    /// The effect on code that builds the value (setters, builders).
+    fn effect_sent(self) -> Effect {
+        match self {
+            // The builder (or `send()`) fails until the new required value is set; a value
+            // that breaks a new or tighter constraint fails in the builder.
+            Kind::ParameterAdded { required: true }
+            | Kind::ParameterRequired
+            | Kind::RequestBodyAdded
+            | Kind::PropertyAdded { required: true }
+            | Kind::RequiredAdded { .. }
+            | Kind::StringConstrained
+            | Kind::StringConstraintChanged { tighter: true } => Effect::Runtime,
+            // Setters take `TryInto<T>`: a new `T` rejects what the old one accepted
+            // (`Option<String>` does not come from a `&str`).
+            Kind::RequiredRemoved { type_changes }
+            | Kind::Nullable { type_changes, .. }
+            | Kind::UniqueItems { type_changes, .. } => compile_if(type_changes),
+            Kind::EnumValueAdded => Effect::None,
+            other => other.effect_common(),
+        }
+    }
+
+    /// The effect on code that reads the value (fields, `match`es).
+    fn effect_received(self) -> Effect {
+        match self {
+            // Reading code does not care what must be set.
+            Kind::ParameterAdded { .. }
+            | Kind::ParameterRequired
+            | Kind::RequestBodyAdded
+            | Kind::PropertyAdded { .. } => Effect::None,
+            Kind::RequiredAdded { type_changes }
+            | Kind::RequiredRemoved { type_changes }
+            | Kind::Nullable { type_changes, .. }
+            | Kind::UniqueItems { type_changes, .. } => compile_if(type_changes),
+            // The field's type is now the newtype, not `String`.
+            Kind::StringConstrained => Effect::Compile,
+            // The same newtype; the server promises what it now checks.
+            Kind::StringConstraintChanged { .. } => Effect::None,
+            // Open enums decode the new value either way, but an exhaustive `match` written
+            // against the old variants no longer compiles.
+            Kind::EnumValueAdded => Effect::Compile,
+            other => other.effect_common(),
+        }
+    }
+
+    /// The effect that does not depend on the side.
+    fn effect_common(self) -> Effect {
         match self {
             Kind::OperationAdded
             | Kind::OperationDeprecated
+            | Kind::OperationUndeprecated
+            | Kind::ParameterAdded { required: false }
             | Kind::ParameterOptional
             | Kind::ParameterMoved
             | Kind::StatusAdded
             | Kind::StatusRemoved
-            | Kind::SchemaAdded => false,
+            | Kind::PropertyAdded { required: false }
+            | Kind::StringConstraintChanged { tighter: false }
+            | Kind::Deprecated { .. }
+            | Kind::SchemaAdded => Effect::None,
+            // The method, setter, field, variant or type the old code names is gone or has
+            // another type.
             Kind::OperationRemoved
             | Kind::OperationRenamed
             | Kind::ParameterRemoved
-            | Kind::ParameterRequired
-            | Kind::RequestBodyAdded
             | Kind::RequestBodyRemoved
             | Kind::BodyChanged
             | Kind::PropertyRemoved
             | Kind::EnumValueRemoved
             | Kind::TypeChanged
-            | Kind::SchemaRemoved => true,
-            Kind::ParameterAdded { required } => required,
-            Kind::PropertyAdded { required } => required && side.sent(),
-            Kind::RequiredAdded { type_changes } => {
-                side.sent() || (side.received() && type_changes)
-            }
-            Kind::RequiredRemoved { type_changes } => side.received() && type_changes,
-            Kind::EnumValueAdded => side.received(),
+            | Kind::StringUnconstrained
+            | Kind::SchemaRemoved => Effect::Compile,
+            // Decided by side in `effect_sent` and `effect_received`, never asked here.
+            Kind::ParameterAdded { required: true }
+            | Kind::ParameterRequired
+            | Kind::RequestBodyAdded
+            | Kind::PropertyAdded { required: true }
+            | Kind::RequiredAdded { .. }
+            | Kind::RequiredRemoved { .. }
+            | Kind::EnumValueAdded
+            | Kind::Nullable { .. }
+            | Kind::UniqueItems { .. }
+            | Kind::StringConstrained
+            | Kind::StringConstraintChanged { tighter: true } => Effect::Compile,
         }
     }
 
@@ -139,6 +275,7 @@ impl Kind {
             Kind::OperationRemoved => "operation-removed",
             Kind::OperationRenamed => "operation-renamed",
             Kind::OperationDeprecated => "operation-deprecated",
+            Kind::OperationUndeprecated => "operation-undeprecated",
             Kind::ParameterAdded { required: true } => "required-parameter-added",
             Kind::ParameterAdded { required: false } => "optional-parameter-added",
             Kind::ParameterRemoved => "parameter-removed",
@@ -158,9 +295,27 @@ impl Kind {
             Kind::EnumValueAdded => "enum-value-added",
             Kind::EnumValueRemoved => "enum-value-removed",
             Kind::TypeChanged => "type-changed",
+            Kind::Nullable { now: true, .. } => "became-nullable",
+            Kind::Nullable { now: false, .. } => "no-longer-nullable",
+            Kind::UniqueItems { now: true, .. } => "items-became-unique",
+            Kind::UniqueItems { now: false, .. } => "items-no-longer-unique",
+            Kind::StringConstrained => "string-constrained",
+            Kind::StringUnconstrained => "string-unconstrained",
+            Kind::StringConstraintChanged { tighter: true } => "string-constraint-tightened",
+            Kind::StringConstraintChanged { tighter: false } => "string-constraint-loosened",
+            Kind::Deprecated { now: true } => "deprecated",
+            Kind::Deprecated { now: false } => "undeprecated",
             Kind::SchemaAdded => "schema-added",
             Kind::SchemaRemoved => "schema-removed",
         }
+    }
+}
+
+fn compile_if(changes: bool) -> Effect {
+    if changes {
+        Effect::Compile
+    } else {
+        Effect::None
     }
 }
 
@@ -181,8 +336,14 @@ mod tests {
         assert!(Kind::EnumValueRemoved.breaking(Side::Sent));
 
         let became_optional = Kind::RequiredRemoved { type_changes: true };
-        assert!(!became_optional.breaking(Side::Sent));
+        assert_eq!(became_optional.effect(Side::Sent), Effect::Compile);
         assert!(became_optional.breaking(Side::Received));
+        let vec_became_optional = Kind::RequiredRemoved {
+            type_changes: false,
+        };
+        assert!(!vec_became_optional.breaking(Side::Sent));
+        assert_eq!(Kind::StringConstrained.effect(Side::Sent), Effect::Runtime);
+        assert_eq!(Kind::StringConstrained.effect(Side::Both), Effect::Compile);
         let vec_became_optional = Kind::RequiredRemoved {
             type_changes: false,
         };
@@ -202,6 +363,7 @@ mod tests {
             Kind::OperationRemoved,
             Kind::OperationRenamed,
             Kind::OperationDeprecated,
+            Kind::OperationUndeprecated,
             Kind::ParameterAdded { required: true },
             Kind::ParameterAdded { required: false },
             Kind::ParameterRemoved,
@@ -221,6 +383,28 @@ mod tests {
             Kind::EnumValueAdded,
             Kind::EnumValueRemoved,
             Kind::TypeChanged,
+            Kind::Nullable {
+                now: true,
+                type_changes: true,
+            },
+            Kind::Nullable {
+                now: false,
+                type_changes: true,
+            },
+            Kind::UniqueItems {
+                now: true,
+                type_changes: true,
+            },
+            Kind::UniqueItems {
+                now: false,
+                type_changes: true,
+            },
+            Kind::StringConstrained,
+            Kind::StringUnconstrained,
+            Kind::StringConstraintChanged { tighter: true },
+            Kind::StringConstraintChanged { tighter: false },
+            Kind::Deprecated { now: true },
+            Kind::Deprecated { now: false },
             Kind::SchemaAdded,
             Kind::SchemaRemoved,
         ];
