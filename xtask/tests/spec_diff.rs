@@ -169,6 +169,8 @@ fn the_constraint_changes_between_cisco_versions_are_reported() {
         + get("items-no-longer-unique");
     assert_eq!(constraints, 32, "{counts:#?}");
     assert_eq!(get("deprecated"), 1, "{counts:#?}");
-    assert_eq!(value["summary"]["breaking_changes"], 582);
+    // 126 fewer than with Cisco's own ids: operations are named from method and path, so
+    // Cisco renumbering `getConfig_N` no longer reads as a rename.
+    assert_eq!(value["summary"]["breaking_changes"], 456);
     assert_eq!(value["summary"]["non_breaking_changes"], 439);
 }

@@ -948,6 +948,8 @@ fn generate(root: &Path, side: &str, doc: &Value) {
         name: Some(format!("rules-{side}")),
         auth: None,
         verbose: false,
+        naming: xtask::normalize::Naming::default(),
+        access: None,
     })
     .unwrap_or_else(|e| panic!("{side}: {e}"));
     for file in [
