@@ -273,3 +273,51 @@ fn identical_error_schemas_keep_every_status_typed() {
         );
     }
 }
+
+/// An operation of a kind the normalizer does not know to fix, between two fine ones.
+fn spec_failing_at_operation() -> Spec {
+    let fine = json!({"responses": {"204": {"description": "ok"}}});
+    spec(
+        json!({
+            "/a": {"get": fine},
+            "/b/{id}": {"post": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+                    "encoding": {"a": {"contentType": "text/plain"}}
+                }}},
+                "responses": {"204": {"description": "ok"}}
+            }},
+            "/c": {"get": fine}
+        }),
+        json!({}),
+    )
+}
+
+#[test]
+fn a_progenitor_failure_names_the_file_and_the_operation() {
+    let error = generate(&spec_failing_at_operation())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("tiny.json: /paths/~1b~1{id}/post: progenitor could not"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_progenitor_failure_in_a_schema_names_the_schema() {
+    let s = spec(
+        json!({"/a": {"get": {"responses": {"204": {"description": "ok"}}}}}),
+        json!({
+            "Fine": {"type": "string"},
+            "Broken": {"type": "string", "pattern": "(unclosed"},
+            "AlsoFine": {"type": "integer"}
+        }),
+    );
+    let error = generate(&s).unwrap_err().to_string();
+    assert!(
+        error.starts_with("tiny.json: /components/schemas/Broken: progenitor could not"),
+        "{error}"
+    );
+}
