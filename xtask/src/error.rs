@@ -57,13 +57,17 @@ pub enum Error {
     },
     /// Progenitor rejected the normalized spec.
     #[error(
-        "{}: progenitor could not generate a client: {message}\n\
+        "{}{}: progenitor could not generate a client: {message}\n\
          This is a spec defect the normalizer does not know yet; please report it with the spec.",
-        path.display()
+        path.display(),
+        place.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
     )]
     Generate {
-        /// The spec.
+        /// The file that holds the problem.
         path: PathBuf,
+        /// The operation or schema progenitor stopped on, as a JSON pointer, when it could be
+        /// found (see [`crate::generate::generate`]).
+        place: Option<String>,
         /// Progenitor's message (or panic message).
         message: String,
     },

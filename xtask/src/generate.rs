@@ -81,10 +81,25 @@ pub fn generate_with(spec: &Spec, options: &Options) -> Result<Generated> {
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote!(wxcc_auth::Signer))
         .with_derive("PartialEq");
-    let (tokens, uses_futures) = run_progenitor(spec, &settings, &openapi)?;
+    let (tokens, uses_futures) = match run_progenitor(&settings, &openapi) {
+        Ok(output) => output,
+        Err(message) => {
+            let place = locate(&settings, &normalized.doc);
+            let path = match &place {
+                Some(pointer) => spec.file_of(pointer).to_path_buf(),
+                None => spec.origin.clone(),
+            };
+            return Err(Error::Generate {
+                path,
+                place,
+                message,
+            });
+        }
+    };
     let mut file = parse_file(spec, tokens)?;
     let string_enums = open_enums::open(&mut file).map_err(|message| Error::Generate {
         path: spec.origin.clone(),
+        place: None,
         message: format!("cannot open the string enums: {message}"),
     })?;
     let client = unparse(&file);
@@ -98,8 +113,14 @@ pub fn generate_with(spec: &Spec, options: &Options) -> Result<Generated> {
     );
     for op in &table {
         if !client.contains(&format!("operation_id: \"{}\"", op.rust_id)) {
+            let pointer = format!(
+                "/paths/{}/{}",
+                crate::load::escape(&op.path),
+                op.method.to_lowercase()
+            );
             return Err(Error::Generate {
-                path: spec.origin.clone(),
+                path: spec.file_of(&pointer).to_path_buf(),
+                place: Some(pointer),
                 message: format!(
                     "operation `{}` is missing from the generated client under the name `{}`",
                     op.spec_id, op.rust_id
@@ -121,12 +142,12 @@ pub fn generate_with(spec: &Spec, options: &Options) -> Result<Generated> {
     })
 }
 
-/// Runs progenitor, turning its panics (it has several on malformed input) into an error.
+/// Runs progenitor, turning its panics (it has several on malformed input) into an error
+/// message.
 fn run_progenitor(
-    spec: &Spec,
     settings: &progenitor::GenerationSettings,
     openapi: &openapiv3::OpenAPI,
-) -> Result<(TokenStream, bool)> {
+) -> Result<(TokenStream, bool), String> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -135,27 +156,113 @@ fn run_progenitor(
         (tokens, generator.uses_futures())
     }));
     std::panic::set_hook(previous_hook);
-    let failure = |message: String| Error::Generate {
-        path: spec.origin.clone(),
-        message,
-    };
     match outcome {
         Ok((Ok(tokens), futures)) => Ok((tokens, futures)),
-        Ok((Err(error), _)) => Err(failure(error.to_string())),
+        Ok((Err(error), _)) => Err(error.to_string()),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(failure(format!("progenitor panicked: {message}")))
+            Err(format!("progenitor panicked: {message}"))
         }
     }
+}
+
+/// Finds the operation or component schema progenitor stops on, as a JSON pointer into the
+/// normalized document, since neither progenitor's errors nor its panics say where they are.
+///
+/// Only runs once generation has failed. It bisects: first the components alone (every path
+/// removed); if they fail, the schemas, by generating with the first `k` schemas intact and the
+/// rest replaced by the empty schema (so references stay valid); otherwise the operations, by
+/// generating with only the first `k` of them. That is about log2(n) more runs of progenitor,
+/// and it assumes one culprit: the first prefix that fails ends at it. `None` when the failure
+/// cannot be pinned to one place.
+fn locate(settings: &progenitor::GenerationSettings, doc: &Value) -> Option<String> {
+    let fails = |candidate: Value| match serde_json::from_value::<openapiv3::OpenAPI>(candidate) {
+        Ok(api) => run_progenitor(settings, &api).is_err(),
+        // A candidate that does not even parse says nothing about the original.
+        Err(_) => false,
+    };
+    let mut bare = doc.clone();
+    let bare_map = bare.as_object_mut()?;
+    bare_map.insert("paths".into(), Value::Object(serde_json::Map::new()));
+    if fails(bare.clone()) {
+        let names: Vec<String> = doc
+            .pointer("/components/schemas")?
+            .as_object()?
+            .keys()
+            .cloned()
+            .collect();
+        let intact = |k: usize| {
+            let mut candidate = bare.clone();
+            if let Some(schemas) = candidate
+                .pointer_mut("/components/schemas")
+                .and_then(Value::as_object_mut)
+            {
+                for name in names.iter().skip(k) {
+                    schemas.insert(name.clone(), Value::Object(serde_json::Map::new()));
+                }
+            }
+            candidate
+        };
+        if fails(intact(0)) {
+            return None;
+        }
+        let k = first_failing(names.len(), |k| fails(intact(k)))?;
+        let name = names.get(k - 1)?;
+        return Some(format!("/components/schemas/{}", crate::load::escape(name)));
+    }
+    let ops = operations(doc);
+    let first = |k: usize| {
+        let mut candidate = bare.clone();
+        if let Some(paths) = candidate.get_mut("paths").and_then(Value::as_object_mut) {
+            for op in ops.iter().take(k) {
+                let Some(operation) = op.get(doc) else {
+                    continue;
+                };
+                let item = paths
+                    .entry(op.path.clone())
+                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                if let Some(item) = item.as_object_mut() {
+                    item.insert(op.method.into(), operation.clone());
+                }
+            }
+        }
+        candidate
+    };
+    let k = first_failing(ops.len(), |k| fails(first(k)))?;
+    let op = ops.get(k - 1)?;
+    Some(format!(
+        "/paths/{}/{}",
+        crate::load::escape(&op.path),
+        op.method
+    ))
+}
+
+/// The smallest `k` in `1..=n` for which `fails(k)`, given that `fails(0)` is false and
+/// `fails(n)` true; `None` when `n` is 0 or `fails(n)` turns out false.
+fn first_failing(n: usize, mut fails: impl FnMut(usize) -> bool) -> Option<usize> {
+    if n == 0 || !fails(n) {
+        return None;
+    }
+    let (mut passing, mut failing) = (0, n);
+    while failing - passing > 1 {
+        let mid = passing + (failing - passing) / 2;
+        if fails(mid) {
+            failing = mid;
+        } else {
+            passing = mid;
+        }
+    }
+    Some(failing)
 }
 
 fn parse_file(spec: &Spec, tokens: TokenStream) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| Error::Generate {
         path: spec.origin.clone(),
+        place: None,
         message: format!("generated code does not parse: {e}"),
     })
 }
@@ -283,6 +390,21 @@ pub fn rust_operation_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_failing_prefix_is_found() {
+        for culprit in 1..=9 {
+            let mut runs = 0;
+            let found = first_failing(9, |k| {
+                runs += 1;
+                k >= culprit
+            });
+            assert_eq!(found, Some(culprit));
+            assert!(runs <= 5, "{runs} runs");
+        }
+        assert_eq!(first_failing(0, |_| true), None);
+        assert_eq!(first_failing(3, |_| false), None);
+    }
 
     #[test]
     fn operation_ids_are_named_like_progenitor_names_them() {

@@ -206,6 +206,11 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reads one JSON pointer segment back: the inverse of [`escape`].
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 /// A document being assembled from fragments.
 #[derive(Default)]
 struct Merged {

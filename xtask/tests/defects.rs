@@ -216,3 +216,120 @@ fn multipart_bodies_are_skipped_with_a_note() {
     assert!(r.skipped[0].operation.contains("uploadAudio"));
     assert!(r.summary().contains("skipped POST /audio (uploadAudio)"));
 }
+
+#[test]
+fn a_default_outside_its_enum() {
+    let s = spec(
+        json!({"/metrics": {"get": {
+            "operationId": "metrics",
+            "parameters": [{"name": "unit", "in": "query", "schema": {
+                "type": "string", "enum": ["celsius", "fahrenheit"],
+                "default": "celsius when the metric is temperature"
+            }}, {"name": "aggregate", "in": "query", "schema": {"type": "boolean", "default": "false"}}],
+            "responses": {"204": {"description": "ok"}}
+        }}}),
+        json!({"Reading": {"type": "object", "properties": {
+            "unit": {"type": "string", "enum": ["c", "f"], "default": "kelvin"}
+        }}}),
+    );
+    let r = report(&s);
+    only(&r, Defect::NonConformingDefault, 3);
+    assert!(
+        r.fixes
+            .iter()
+            .any(|f| f.place == "#/paths/~1metrics/get/parameters/0/schema"),
+        "{:#?}",
+        r.fixes
+    );
+}
+
+#[test]
+fn a_path_variable_without_a_parameter() {
+    let s = spec(
+        json!({"/codes/{codeId}": {"put": {
+            "operationId": "updateCode",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"204": {"description": "ok"}}
+        }}}),
+        json!({}),
+    );
+    let generated = generate(&s).unwrap_or_else(|e| panic!("{e}"));
+    only(&generated.report, Defect::PathParameterMismatch, 1);
+    assert!(generated.client.contains("code_id"));
+}
+
+#[test]
+fn identical_error_schemas_keep_every_status_typed() {
+    let error = |example: &str| {
+        json!({"type": "object", "description": example, "properties": {
+            "trackingId": {"type": "string", "example": example}
+        }})
+    };
+    let typed = |name: &str| json!({"description": "x", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+    let s = spec(
+        json!({"/x": {"get": {"operationId": "x", "responses": {
+            "204": {"description": "ok"},
+            "400": typed("ApiError400"),
+            "404": typed("ApiError404"),
+            "409": typed("ApiError409")
+        }}}}),
+        json!({"ApiError400": error("a"), "ApiError404": error("b"), "ApiError409": error("c")}),
+    );
+    let generated = generate(&s).unwrap_or_else(|e| panic!("{e}"));
+    only(&generated.report, Defect::IdenticalSchemas, 1);
+    // Each status decodes into the one shared error type.
+    for status in ["400u16", "404u16", "409u16"] {
+        assert!(
+            generated.client.contains(status),
+            "{status} is not a typed error"
+        );
+    }
+}
+
+/// An operation of a kind the normalizer does not know to fix, between two fine ones.
+fn spec_failing_at_operation() -> Spec {
+    let fine = json!({"responses": {"204": {"description": "ok"}}});
+    spec(
+        json!({
+            "/a": {"get": fine},
+            "/b/{id}": {"post": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+                    "encoding": {"a": {"contentType": "text/plain"}}
+                }}},
+                "responses": {"204": {"description": "ok"}}
+            }},
+            "/c": {"get": fine}
+        }),
+        json!({}),
+    )
+}
+
+#[test]
+fn a_progenitor_failure_names_the_file_and_the_operation() {
+    let error = generate(&spec_failing_at_operation())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("tiny.json: /paths/~1b~1{id}/post: progenitor could not"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_progenitor_failure_in_a_schema_names_the_schema() {
+    let s = spec(
+        json!({"/a": {"get": {"responses": {"204": {"description": "ok"}}}}}),
+        json!({
+            "Fine": {"type": "string"},
+            "Broken": {"type": "string", "pattern": "(unclosed"},
+            "AlsoFine": {"type": "integer"}
+        }),
+    );
+    let error = generate(&s).unwrap_err().to_string();
+    assert!(
+        error.starts_with("tiny.json: /components/schemas/Broken: progenitor could not"),
+        "{error}"
+    );
+}

@@ -5,11 +5,14 @@
 //! change is recorded in a [`Report`]: how many of each class, and which operations changed or
 //! were left out and why.
 
+mod defaults;
 mod enums;
 mod formats;
+mod identical_schemas;
 mod media_types;
 mod operation_ids;
 mod parameters;
+mod path_parameters;
 mod prepare;
 mod responses;
 mod type_names;
@@ -53,11 +56,20 @@ pub enum Defect {
     CollidingParameter,
     /// A request body in a form progenitor cannot send (multipart); the operation is left out.
     UnsupportedRequestBody,
+    /// A `default` that is not a value of its own schema (a sentence outside the `enum`, a
+    /// boolean written as a string): dropped.
+    NonConformingDefault,
+    /// A path `{variable}` no parameter declares (given a required string parameter), or a path
+    /// parameter the template does not name (dropped).
+    PathParameterMismatch,
+    /// Responses of one class whose schemas are equal apart from documentation (`ApiError400`,
+    /// `ApiError404`, ...): pointed at the first one's schema, so the statuses share one type.
+    IdenticalSchemas,
 }
 
 impl Defect {
     /// Every class, in report order.
-    pub const ALL: [Defect; 13] = [
+    pub const ALL: [Defect; 16] = [
         Defect::DuplicateOperationId,
         Defect::NumberedOperationIds,
         Defect::FormatWithoutType,
@@ -71,6 +83,9 @@ impl Defect {
         Defect::SeveralErrorTypes,
         Defect::CollidingParameter,
         Defect::UnsupportedRequestBody,
+        Defect::NonConformingDefault,
+        Defect::PathParameterMismatch,
+        Defect::IdenticalSchemas,
     ];
 
     /// A short human name for the report.
@@ -89,6 +104,9 @@ impl Defect {
             Defect::SeveralErrorTypes => "several error response types",
             Defect::CollidingParameter => "parameter colliding with generated ones",
             Defect::UnsupportedRequestBody => "multipart or other unsupported body (skipped)",
+            Defect::NonConformingDefault => "default outside its schema (dropped)",
+            Defect::PathParameterMismatch => "path template and path parameters disagree",
+            Defect::IdenticalSchemas => "identical response schemas under different names (shared)",
         }
     }
 }
@@ -197,8 +215,10 @@ pub fn normalize_with(doc: &mut Value, naming: Naming) -> Report {
     let mut report = Report::default();
     prepare::inline_component_refs(doc);
     prepare::push_down_path_parameters(doc);
+    path_parameters::fix(doc, &mut report);
     operation_ids::fix(doc, naming, &mut report);
     formats::fix(doc, &mut report);
+    defaults::fix(doc, &mut report);
     enums::fix(doc, &mut report);
     type_names::fix(doc, &mut report);
     media_types::fix_several(doc, &mut report);

@@ -6,6 +6,10 @@
 //! one chosen response and removes the others. A removed status still reaches the caller, as
 //! progenitor's `UnexpectedResponse` with the raw response, so nothing the server says is lost.
 //!
+//! Schemas are compared by structure, not by name (see [`super::identical_schemas`]): statuses
+//! whose bodies are the same type apart from documentation (`ApiError400`, `ApiError404`, ...)
+//! agree, and all of them are pointed at the first one's schema so they share its Rust type.
+//!
 //! The chosen success response is the lowest status with a JSON body (else the lowest status);
 //! the chosen error response is the most common kind among the errors (ties go to the lowest
 //! status), which keeps the shared error schema of an API group.
@@ -14,12 +18,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::identical_schemas::structure;
 use super::{Defect, Report, operations};
 
 /// The kind of one response, as progenitor sees it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
-    /// A JSON body with this schema.
+    /// A JSON body of this structure.
     Json(String),
     /// A non-JSON body (bytes).
     Raw,
@@ -28,15 +33,12 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(response: &Value) -> Kind {
+    fn of(response: &Value, schemas: &Value) -> Kind {
         match response.get("content").and_then(Value::as_object) {
             None => Kind::Empty,
             Some(content) if content.is_empty() => Kind::Empty,
-            Some(content) => match content
-                .get("application/json")
-                .and_then(|m| m.get("schema"))
-            {
-                Some(schema) => Kind::Json(schema.to_string()),
+            Some(content) => match json_schema(content) {
+                Some(schema) => Kind::Json(structure(schema, schemas)),
                 None => Kind::Raw,
             },
         }
@@ -49,6 +51,10 @@ impl Kind {
             Kind::Empty => "no body",
         }
     }
+}
+
+fn json_schema(content: &Map<String, Value>) -> Option<&Value> {
+    content.get("application/json")?.get("schema")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,6 +74,10 @@ fn class_of(status: &str) -> Option<Class> {
 
 /// Makes the responses of each class agree, per operation.
 pub fn fix(doc: &mut Value, report: &mut Report) {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     for op in operations(doc) {
         let label = op.label(doc);
         let Some(responses) = op
@@ -81,18 +91,21 @@ pub fn fix(doc: &mut Value, report: &mut Report) {
             (Class::Success, Defect::SeveralSuccessTypes),
             (Class::Error, Defect::SeveralErrorTypes),
         ] {
-            if let Some(note) = unify(responses, class) {
+            if let Some(note) = unify(responses, class, &schemas) {
                 report.fix(defect, label.clone(), note);
+            }
+            if let Some(note) = share_schema(responses, class, &schemas) {
+                report.fix(Defect::IdenticalSchemas, label.clone(), note);
             }
         }
     }
 }
 
-fn unify(responses: &mut Map<String, Value>, class: Class) -> Option<String> {
+fn unify(responses: &mut Map<String, Value>, class: Class, schemas: &Value) -> Option<String> {
     let mut members: Vec<(String, Kind)> = responses
         .iter()
         .filter(|(status, _)| class_of(status) == Some(class))
-        .map(|(status, r)| (status.clone(), Kind::of(r)))
+        .map(|(status, r)| (status.clone(), Kind::of(r, schemas)))
         .collect();
     members.sort_by(|a, b| a.0.cmp(&b.0));
     let first_kind = members.first()?.1.clone();
@@ -123,7 +136,7 @@ fn unify(responses: &mut Map<String, Value>, class: Class) -> Option<String> {
         .filter(|(_, k)| *k != keep)
         .map(|(status, k)| format!("{status} ({})", k.describe()))
         .collect();
-    responses.retain(|status, r| class_of(status) != Some(class) || Kind::of(r) == keep);
+    responses.retain(|status, r| class_of(status) != Some(class) || Kind::of(r, schemas) == keep);
     let kept: Vec<&str> = members
         .iter()
         .filter(|(_, k)| *k == keep)
@@ -142,12 +155,69 @@ fn unify(responses: &mut Map<String, Value>, class: Class) -> Option<String> {
     ))
 }
 
+/// Once the responses of a class agree in structure, points the JSON ones at the schema of the
+/// lowest status, so that progenitor sees one type rather than several identical ones.
+fn share_schema(
+    responses: &mut Map<String, Value>,
+    class: Class,
+    schemas: &Value,
+) -> Option<String> {
+    let mut statuses: Vec<String> = responses
+        .iter()
+        .filter(|(status, r)| {
+            class_of(status) == Some(class) && matches!(Kind::of(r, schemas), Kind::Json(_))
+        })
+        .map(|(status, _)| status.clone())
+        .collect();
+    statuses.sort();
+    let (first, others) = statuses.split_first()?;
+    let shared = responses
+        .get(first)
+        .and_then(|r| r.get("content"))
+        .and_then(Value::as_object)
+        .and_then(json_schema)?
+        .clone();
+    let mut moved = Vec::new();
+    for status in others {
+        let Some(schema) = responses
+            .get_mut(status)
+            .and_then(|r| r.pointer_mut("/content/application~1json/schema"))
+        else {
+            continue;
+        };
+        if *schema != shared {
+            moved.push(format!("{status} ({})", name(schema)));
+            *schema = shared.clone();
+        }
+    }
+    if moved.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} equal {first}'s {} apart from documentation; they share its type",
+        moved.join(", "),
+        name(&shared)
+    ))
+}
+
+/// `ApiError404` for a reference, else `inline schema`.
+fn name(schema: &Value) -> String {
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+    {
+        Some(name) => format!("`{}`", crate::load::unescape(name)),
+        None => "inline schema".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::normalize::test_support::doc;
+    use crate::normalize::test_support::{doc, doc_with_schemas};
 
     fn typed(schema: &str) -> Value {
         json!({"description": "x", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
@@ -198,6 +268,48 @@ mod tests {
         fix(&mut d, &mut report);
         assert_eq!(d, before);
         assert!(report.fixes.is_empty());
+    }
+
+    #[test]
+    fn error_schemas_identical_but_for_documentation_share_one_type() {
+        let error = |example: &str| {
+            json!({"type": "object", "required": ["trackingId"], "properties": {
+                "trackingId": {"type": "string", "example": example}
+            }})
+        };
+        let mut d = doc_with_schemas(
+            json!({"/x": {"get": {"responses": {
+                "200": typed("Thing"),
+                "400": typed("ApiError400"),
+                "404": typed("ApiError404"),
+                "409": typed("ApiError409"),
+                "429": typed("Throttled")
+            }}}}),
+            json!({
+                "Thing": {"type": "string"},
+                "ApiError400": error("a"),
+                "ApiError404": error("b"),
+                "ApiError409": error("c"),
+                "Throttled": {"type": "object", "properties": {"retry": {"type": "integer"}}}
+            }),
+        );
+        let mut report = Report::default();
+        fix(&mut d, &mut report);
+        let r = d["paths"]["/x"]["get"]["responses"].as_object().unwrap();
+        let statuses: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(statuses, ["200", "400", "404", "409"]);
+        for status in ["400", "404", "409"] {
+            assert_eq!(r[status], typed("ApiError400"), "{status}");
+        }
+        assert_eq!(report.count(Defect::SeveralErrorTypes), 1);
+        assert_eq!(report.count(Defect::IdenticalSchemas), 1);
+        let note = &report.fixes[1].note;
+        assert!(
+            note.contains("404 (`ApiError404`), 409 (`ApiError409`) equal 400's `ApiError400`"),
+            "{note}"
+        );
+        // The components stay: other operations may use them by name.
+        assert!(d["components"]["schemas"].get("ApiError404").is_some());
     }
 
     #[test]
