@@ -19,6 +19,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::paths::template;
 
 /// Read or write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,27 +183,6 @@ pub fn classify(
 fn known() -> &'static AccessRules {
     static KNOWN: std::sync::OnceLock<AccessRules> = std::sync::OnceLock::new();
     KNOWN.get_or_init(AccessRules::cisco)
-}
-
-/// `/organization/{orgId}/team/{id}` → `/organization/{}/team/{}`.
-fn template(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push('{');
-            }
-            '}' => {
-                in_param = false;
-                out.push('}');
-            }
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

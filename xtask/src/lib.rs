@@ -13,6 +13,7 @@ pub mod generate;
 pub mod load;
 pub mod normalize;
 pub mod open_enums;
+pub mod paths;
 pub mod sync;
 pub mod validate;
 

@@ -140,11 +140,7 @@ fn method_names(path: &Path) -> std::collections::BTreeMap<String, String> {
     normalize(&mut doc);
     let mut names = std::collections::BTreeMap::new();
     for (route, item) in doc["paths"].as_object().unwrap() {
-        let template: String = route
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/");
+        let template = xtask::paths::template(route);
         for (method, op) in item.as_object().unwrap() {
             if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
                 names.insert(

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Defect, OpRef, Report, ident_key, operations};
+use crate::paths;
 
 /// How operations are named.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -197,26 +198,19 @@ pub(crate) enum Form {
     Long,
 }
 
-/// Leading segments that only say whose data it is. Followed by a parameter at the start of a
-/// path, they are left out of short names: every operation of a tenant API has them.
-const TENANT_SCOPES: [&str; 4] = ["organization", "organizations", "org", "orgs"];
-
 /// `get` + `/organization/{orgid}/v2/team/{id}` → `getTeamByIdV2` (short) or
 /// `getOrganizationByOrgidV2TeamById` (long).
 pub(crate) fn derive(method: &str, path: &str, form: Form) -> String {
-    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if form == Form::Short
-        && segments.len() >= 2
-        && TENANT_SCOPES.contains(&segments[0].to_ascii_lowercase().as_str())
-        && is_parameter(segments[1])
-    {
-        segments.drain(..2);
+    let mut segments = paths::segments(path);
+    if form == Form::Short {
+        let scope = paths::tenant_scope(&segments);
+        segments.drain(..scope);
     }
     let mut name = method.to_ascii_lowercase();
     let mut versions = String::new();
     let last = segments.len().saturating_sub(1);
     for (i, segment) in segments.iter().enumerate() {
-        if form == Form::Short && is_version(segment) {
+        if form == Form::Short && paths::is_version(segment) {
             if *segment != "v1" {
                 push_words(&mut versions, segment);
             }
@@ -234,17 +228,6 @@ pub(crate) fn derive(method: &str, path: &str, form: Form) -> String {
     }
     name.push_str(&versions);
     name
-}
-
-fn is_parameter(segment: &str) -> bool {
-    segment.starts_with('{') && segment.ends_with('}')
-}
-
-fn is_version(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    lower
-        .strip_prefix('v')
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Splits `a{b}c` into `(false, "a")`, `(true, "b")`, `(false, "c")`.

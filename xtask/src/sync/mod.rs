@@ -35,7 +35,8 @@ use crate::access::{self, Access, AccessRules};
 use crate::diff::{self, Format};
 use crate::error::{Error, Result};
 use crate::load;
-use crate::normalize::{METHODS, ident_key};
+use crate::normalize::{METHODS, derived_name, ident_key};
+use crate::paths::{self, template};
 
 /// The `x-wxcc-origin` of operations and schemas `spec-sync` added.
 pub const ORIGIN: &str = "spec-sync";
@@ -143,7 +144,9 @@ pub fn sync(options: &Options) -> Result<Outcome> {
     outcome.imported = imports.write(&mut folder);
     // Request schemas are aligned once every operation and schema is in place, so the
     // components just imported (Cisco's, often shared by a request and a response) are split
-    // in the same run as ours.
+    // in the same run as ours. Splits add no response, so the set of schemas responses use
+    // is read once.
+    let responses = schemas::response_schemas(&folder);
     for (path, item) in paths {
         for method in METHODS {
             let Some(op) = item.get(method).filter(|o| o.is_object()) else {
@@ -164,6 +167,7 @@ pub fn sync(options: &Options) -> Result<Outcome> {
                 method,
                 op,
                 up,
+                &responses,
                 &mut imports,
                 &mut outcome,
             );
@@ -186,36 +190,16 @@ pub fn sync(options: &Options) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// `/organization/{orgId}/team/{id}` → `/organization/{}/team/{}`.
-fn template(path: &str) -> String {
-    path.split('/')
-        .map(|s| {
-            if s.starts_with('{') && s.ends_with('}') {
-                "{}"
-            } else {
-                s
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The resource a path is about: its first word after a tenant scope and versions.
 fn resource(path: &str) -> (bool, String) {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let scoped =
-        segments.len() >= 2 && segments[0] == "organization" && segments[1].starts_with('{');
-    let rest = if scoped {
-        &segments[2..]
-    } else {
-        &segments[..]
-    };
-    let word = rest
+    let segments = paths::segments(path);
+    let scope = paths::tenant_scope(&segments);
+    let word = segments[scope..]
         .iter()
-        .find(|s| !s.starts_with('{') && !words::is_version(s))
+        .find(|s| !s.starts_with('{') && !paths::is_version(s))
         .copied()
         .unwrap_or("root");
-    (scoped, word.to_owned())
+    (scope > 0, word.to_owned())
 }
 
 impl Folder {
@@ -508,14 +492,17 @@ fn new_operation(
     let mark = None;
     let (access, _) = access::classify(&AccessRules::default(), mark, method, path);
     let write = access == Access::Write;
-    let mut id = words::operation_name(method, path, false);
+    let mut id = derived_name(method, path, false);
     if !taken.insert(ident_key(&id)) {
-        id = words::operation_name(method, path, true);
+        id = derived_name(method, path, true);
         taken.insert(ident_key(&id));
     }
-    let (scoped, _) = resource(path);
+    let (scoped, word) = resource(path);
     let (tag, scopes) = match folder.neighbour(file, write) {
         Some(found) => found,
+        // Configuration paths: Cisco's spec names no scopes; its samples and guides use
+        // `cjp:config` with `_read` or `_write` (../shared/reference/wxcc-api.md, "Scopes per
+        // API group"), as the configuration files we wrote do.
         None if scoped => (
             json!(["config"]),
             if write {
@@ -526,7 +513,7 @@ fn new_operation(
         ),
         // Cisco's spec names no scopes for these; an empty list says "not known" rather than
         // a guess.
-        None => (json!([words::kebab(&resource(path).1)]), json!([])),
+        None => (json!([words::kebab(&word)]), json!([])),
     };
     let mut out = Map::new();
     out.insert("operationId".into(), Value::String(id));

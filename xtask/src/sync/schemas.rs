@@ -199,7 +199,7 @@ fn resolve<'v>(doc: &'v Value, mut schema: &'v Value) -> Option<&'v Value> {
 }
 
 /// Components that some response of the folder refers to directly (or as array items).
-fn response_schemas(folder: &Folder) -> BTreeSet<String> {
+pub fn response_schemas(folder: &Folder) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for fragment in folder.files.values() {
         let Some(paths) = fragment.doc.get("paths").and_then(Value::as_object) else {
@@ -236,6 +236,7 @@ pub fn align_request(
     method: &str,
     op: &Value,
     up: &Value,
+    responses: &BTreeSet<String>,
     imports: &mut Imports<'_>,
     outcome: &mut Outcome,
 ) -> Vec<String> {
@@ -302,7 +303,7 @@ pub fn align_request(
         .filter(|k| !our_props.contains_key(*k) && !read_only.contains(k.as_str()))
         .cloned()
         .collect();
-    let shared = response_schemas(folder).contains(&name);
+    let shared = responses.contains(&name);
 
     let mut request = ours.clone();
     if shared && let Some(props) = request.get_mut("properties").and_then(Value::as_object_mut) {

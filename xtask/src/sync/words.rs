@@ -1,15 +1,7 @@
 //! Names and short phrases of our own for what `spec-sync` adds: operation names, summaries,
 //! response descriptions. Made from the method, path and status only, never from Cisco's text.
 
-use crate::normalize::derived_name;
-
-/// `v2`, `V10`.
-pub fn is_version(segment: &str) -> bool {
-    segment
-        .to_ascii_lowercase()
-        .strip_prefix('v')
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
+use crate::paths;
 
 /// `dncList` → `dnc-list`, `dataSources` → `data-sources`, `agent_burnout` → `agent-burnout`.
 pub fn kebab(word: &str) -> String {
@@ -41,28 +33,17 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// The operation id an added operation gets: the short derived name, or the long one when the
-/// short one is taken.
-pub fn operation_name(method: &str, path: &str, long: bool) -> String {
-    derived_name(method, path, long)
-}
-
 /// A summary from the method and path: `GET /organization/{orgid}/v2/team/{id}` →
 /// "Read one team by id (v2)".
 pub fn summary(method: &str, path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let skip =
-        if segments.len() >= 2 && segments[0] == "organization" && segments[1].starts_with('{') {
-            2
-        } else {
-            0
-        };
+    let segments = paths::segments(path);
+    let skip = paths::tenant_scope(&segments);
     let mut nouns = Vec::new();
     let mut version = None;
     let mut by = None;
     let last = segments.len().saturating_sub(1);
     for (i, segment) in segments.iter().enumerate().skip(skip) {
-        if is_version(segment) {
+        if paths::is_version(segment) {
             version = Some(segment.to_ascii_lowercase());
         } else if segment.starts_with('{') {
             if i == last {
