@@ -62,6 +62,7 @@
 
 mod render;
 mod rules;
+mod rust_types;
 mod schema;
 
 #[cfg(test)]
@@ -73,7 +74,8 @@ use serde_json::Value;
 
 pub use render::{Format, render};
 pub use rules::{Effect, Kind, Side};
-use schema::{Walker, ref_name};
+use rust_types::ref_name;
+use schema::Walker;
 
 use crate::error::Result;
 use crate::generate::rust_operation_id;
