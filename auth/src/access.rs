@@ -192,6 +192,51 @@ impl OperationTable {
         }
     }
 
+    /// The operation whose method and path template fit a concrete `path` (relative to the base
+    /// URL, without a query), preferring the template with the most literal segments when
+    /// several fit (`/v1/tasks/search` over `/v1/tasks/{taskId}`).
+    ///
+    /// ```
+    /// use wxcc_auth::{Access, Operation, OperationTable};
+    ///
+    /// static OPS: OperationTable = OperationTable::new(&[
+    ///     Operation { id: "get_task", method: "GET", path: "/v1/tasks/{taskId}", access: Access::Read, scopes: &[] },
+    /// ]);
+    /// assert_eq!(OPS.find("GET", "/v1/tasks/t-1").map(|op| op.id), Some("get_task"));
+    /// assert!(OPS.find("DELETE", "/v1/tasks/t-1").is_none());
+    /// ```
+    pub fn find(&self, method: &str, path: &str) -> Option<&'static Operation> {
+        let have: Vec<&str> = path
+            .trim_start_matches('/')
+            .trim_end_matches('/')
+            .split('/')
+            .collect();
+        self.operations
+            .iter()
+            .filter(|op| op.method.eq_ignore_ascii_case(method))
+            .filter_map(|op| {
+                let want: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
+                if want.len() != have.len() {
+                    return None;
+                }
+                let mut literal = 0;
+                for (template, segment) in want.iter().zip(&have) {
+                    if template.contains('{') {
+                        if segment.is_empty() {
+                            return None;
+                        }
+                    } else if template == segment {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                Some((literal, op))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, op)| op)
+    }
+
     /// All operations, sorted by id.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static Operation> + use<> {
         self.operations.iter()

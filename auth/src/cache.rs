@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::backoff::{random_fraction, scale};
 use crate::{AccessLevel, AccessToken, Clock, Error, SystemClock, TokenFuture, TokenSource};
 
 /// Why the cache asks for a new token.
@@ -448,31 +449,7 @@ impl State {
 }
 
 fn backoff(settings: &CacheSettings, failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(16);
-    let base = settings
-        .initial_backoff
-        .saturating_mul(1 << exponent)
-        .min(settings.max_backoff);
-    // Full jitter in the upper half keeps retries of many processes apart.
-    scale(base, 0.5 + 0.5 * random_fraction())
-}
-
-/// `duration * factor`, saturating instead of panicking as `Duration::mul_f64` does on NaN,
-/// negative or overflowing results (settings and server values reach here unchecked).
-pub(crate) fn scale(duration: Duration, factor: f64) -> Duration {
-    if factor.is_nan() || factor <= 0.0 {
-        return Duration::ZERO;
-    }
-    Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
-}
-
-/// A uniformly distributed number in `[0, 1)`.
-pub(crate) fn random_fraction() -> f64 {
-    let mut bytes = [0u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
-        return 0.5;
-    }
-    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+    crate::backoff::jittered(settings.initial_backoff, settings.max_backoff, failures)
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

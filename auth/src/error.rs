@@ -1,6 +1,5 @@
-//! The error type of this crate, and the Webex Connect node outcome each error maps to.
+//! The error type of this crate.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -170,59 +169,5 @@ impl Error {
             Error::Store { .. } => true,
             _ => false,
         }
-    }
-
-    /// The Webex Connect node outcome a flow author would expect for this error.
-    ///
-    /// ```
-    /// use wxcc_auth::{Error, NodeOutcome};
-    ///
-    /// let e = Error::ReauthorizationRequired { source_name: "engage".into(), reason: "secret rotated".into() };
-    /// assert_eq!(e.node_outcome(), NodeOutcome::OnAuthorizationFailure);
-    /// assert_eq!(e.node_outcome().to_string(), "onAuthorizationFailure");
-    /// ```
-    pub fn node_outcome(&self) -> NodeOutcome {
-        match self {
-            Error::AccessDenied { .. }
-            | Error::ReauthorizationRequired { .. }
-            | Error::StateMismatch => NodeOutcome::OnAuthorizationFailure,
-            Error::TokenEndpoint {
-                status: 400 | 401 | 403,
-                ..
-            } => NodeOutcome::OnAuthorizationFailure,
-            Error::TokenEndpoint { status: 408, .. } | Error::Timeout { .. } => {
-                NodeOutcome::OnTimeout
-            }
-            Error::InvalidTokenValue { .. }
-            | Error::Config(_)
-            | Error::NameTaken { .. }
-            | Error::UnknownAuthorization { .. } => NodeOutcome::OnInvalidData,
-            _ => NodeOutcome::OnError,
-        }
-    }
-}
-
-/// The standard outcomes every Webex Connect node has, as far as authorization is concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NodeOutcome {
-    /// The authorization is wrong, expired or revoked: re-authorize it.
-    OnAuthorizationFailure,
-    /// The provider did not answer in time.
-    OnTimeout,
-    /// Input was missing or malformed.
-    OnInvalidData,
-    /// Any other failure.
-    OnError,
-}
-
-impl fmt::Display for NodeOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NodeOutcome::OnAuthorizationFailure => "onAuthorizationFailure",
-            NodeOutcome::OnTimeout => "onTimeout",
-            NodeOutcome::OnInvalidData => "onInvalidData",
-            NodeOutcome::OnError => "onError",
-        })
     }
 }

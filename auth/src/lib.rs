@@ -43,6 +43,7 @@
 //! ```
 
 mod access;
+mod backoff;
 mod cache;
 mod clock;
 mod connector;
@@ -50,13 +51,11 @@ mod error;
 mod file_store;
 mod node;
 mod oauth;
-mod retry;
+pub mod runtime;
 mod service_app;
-mod signer;
 mod source;
 mod store;
 mod token;
-mod transport;
 
 pub use access::{Access, AccessLevel, Operation, OperationTable};
 pub use cache::{CacheSettings, FetchCause, FetchRequest, TokenCache, TokenFetcher};
@@ -64,17 +63,18 @@ pub use clock::{Clock, SystemClock, TokioClock};
 pub use connector::{
     AuthorizationRequest, Connector, ConnectorBuilder, WXCC_READ_SCOPES, WXCC_READ_WRITE_SCOPES,
 };
-pub use error::{Error, NodeOutcome};
+pub use error::Error;
 pub use file_store::FileStore;
 pub use node::{Credentials, NodeAuthorization, NodeAuthorizations, NodeAuthorizationsBuilder};
 pub use oauth::{Status, WEBEX_OAUTH_BASE};
-pub use retry::{RetryPolicy, retry_after};
+pub use runtime::{
+    Call, CallError, ErrorKind, ErrorResponse, PathError, Reply, RetryPolicy, Signer,
+    TRACKING_ID_HEADER, Timeouts, Transport, TransportError, body, retry_after,
+};
 pub use service_app::{ServiceApp, ServiceAppBuilder};
-pub use signer::{Signer, TRACKING_ID_HEADER};
 pub use source::{StaticToken, TokenFuture, TokenSource};
 pub use store::{MemoryStore, StoreFuture, StoreLock, StoredTokens, TokenStore};
 pub use token::AccessToken;
-pub use transport::{Timeouts, Transport, TransportError, body};
 
 /// Re-exported so callers can build and read secrets without naming `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};

@@ -94,7 +94,7 @@ impl Endpoint {
     ) -> Result<Issued, Error> {
         let transport = |e: reqwest::Error| Error::Transport {
             source_name: source_name.to_owned(),
-            message: crate::transport::describe(&e),
+            message: crate::runtime::describe(&e),
         };
         let response = request
             .header("accept", "application/json")

@@ -3,16 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::Method;
-use reqwest::header::HeaderMap;
-use serde::Serialize;
 use wxcc_auth::{
-    NodeAuthorization, RetryPolicy, Signer, Status, TRACKING_ID_HEADER, TokenSource, Transport,
-    TransportError,
+    Call, CallError, NodeAuthorization, RetryPolicy, Signer, Status, TokenSource, Transport,
 };
 
 use crate::EngageRegion;
-use crate::error::{ApiError, Error, Result, truncate};
+use crate::error::{Error, Result, truncate};
 use crate::outcome::Operation;
 
 /// Timeouts of a [`Client`] (shared with the other crates of the family). `None` means no
@@ -86,73 +82,40 @@ impl Client {
         self.inner.node.as_ref()
     }
 
-    /// Sends one operation; error statuses become [`Error::Api`].
-    pub(crate) async fn send(
-        &self,
-        operation: Operation,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&(dyn ErasedBody + Sync)>,
-    ) -> Result<Reply> {
+    /// Sends one call of `operation` through the runtime; error statuses become
+    /// [`Error::Api`].
+    pub(crate) async fn send(&self, operation: Operation, call: Call<'_>) -> Result<Reply> {
         let inner = &self.inner;
-        let operation_id = operation.operation_id();
-        let url = format!("{}{path}", inner.base);
-        let mut builder = inner
-            .transport
-            .http()
-            .request(method, &url)
-            .header("accept", "application/json");
-        if !query.is_empty() {
-            builder = builder.query(query);
+        match inner.transport.call(&inner.base, call).await {
+            Ok(reply) => Ok(Reply {
+                body: reply.body,
+                tracking_id: reply.tracking_id,
+            }),
+            Err(error) => Err(self.error(operation, error)),
         }
-        if let Some(body) = body {
-            let json = body
-                .to_json()
-                .map_err(|e| Error::invalid("body", format!("cannot be encoded: {e}")))?;
-            builder = builder
-                .header("content-type", "application/json")
-                .body(json);
-        }
-        let tracking_id = uuid::Uuid::new_v4().to_string();
-        builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
-        let request = builder.build().map_err(|e| {
-            Error::invalid("request", format!("cannot be built: {}", e.without_url()))
-        })?;
-        let response = inner
-            .transport
-            .execute(request, operation_id)
-            .await
-            .map_err(|e| from_transport(operation, e))?;
-        let status = response.status();
-        let headers = (!status.is_success()).then(|| response.headers().clone());
-        let bytes = wxcc_auth::body(response)
-            .await
-            .map_err(|e| from_transport(operation, e))?;
-        if status.is_success() {
-            return Ok(Reply {
-                body: bytes,
-                tracking_id,
-            });
-        }
-        let headers = headers.unwrap_or_default();
-        let tracking_id = header_tracking_id(&headers).or(Some(tracking_id));
-        let mut error = ApiError::parse(operation, status.as_u16(), &bytes, tracking_id);
-        error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
-        if status.as_u16() == 401
-            && let Some(node) = &inner.node
+    }
+
+    /// The facade's error for a failed call, with the node authorization's state when Engage
+    /// refused the token.
+    fn error(&self, operation: Operation, error: CallError) -> Error {
+        let mut error = Error::from_call(operation, error);
+        if let Error::Api(api) = &mut error
+            && api.status == 401
+            && let Some(node) = &self.inner.node
             && let Status::ReauthorizationRequired { reason } = node.status()
         {
-            error.reauthorization_required = Some(reason);
+            api.reauthorization_required = Some(reason);
         }
-        tracing::debug!(
-            operation = operation_id,
-            status = status.as_u16(),
-            tracking_id = ?error.tracking_id,
-            outcome = %error.outcome(),
-            "error response"
-        );
-        Err(Error::Api(Box::new(error)))
+        if let Error::Api(api) = &error {
+            tracing::debug!(
+                operation = operation.operation_id(),
+                status = api.status,
+                tracking_id = ?api.tracking_id,
+                outcome = %api.outcome(),
+                "error response"
+            );
+        }
+        error
     }
 }
 
@@ -171,41 +134,6 @@ impl Reply {
             message: e.to_string(),
             body: truncate(&String::from_utf8_lossy(&self.body)),
         })
-    }
-}
-
-/// A request body of any serializable type, behind a trait object.
-pub(crate) trait ErasedBody {
-    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
-}
-
-impl<T: Serialize> ErasedBody for T {
-    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(self)
-    }
-}
-
-fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(TRACKING_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn from_transport(operation: Operation, error: TransportError) -> Error {
-    match error {
-        TransportError::Auth(source) => Error::Auth { operation, source },
-        TransportError::Timeout(after) => Error::Timeout { operation, after },
-        TransportError::Network { message, timed_out } => Error::Transport {
-            operation,
-            message,
-            timed_out,
-        },
-        other => Error::Transport {
-            operation,
-            message: other.to_string(),
-            timed_out: false,
-        },
     }
 }
 

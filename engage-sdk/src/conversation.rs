@@ -3,15 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use engage_api::types;
-use reqwest::Method;
 use tracing::Instrument;
 
-use crate::client::ErasedBody;
 use crate::customer::{ConversationUpdate, Customer, NewConversation, Queue, check_message_list};
 use crate::error::{Error, Result};
 use crate::message::non_blank;
 use crate::outcome::{HasOutcome, Operation, Outcome};
 use crate::{Channel, Client, Message};
+use wxcc_auth::Call;
 
 /// What a search found: the Search Conversation node's outcomes.
 ///
@@ -145,29 +144,6 @@ impl HasOutcome for Receipt {
     }
 }
 
-/// Encodes `value` as exactly one path segment: everything but RFC 3986's unreserved
-/// characters is percent-encoded (`/`, `?`, `#` and `%` included), and the values a URL parser
-/// would not keep as a segment of their own are refused: `.` and `..` (even percent-encoded,
-/// `%2E%2E` is still a dot segment to the parser, which would resolve it and send the request
-/// elsewhere, as `POST /conversations/../close` becomes `POST /close`), and the empty string.
-pub(crate) fn segment(field: &str, value: &str) -> Result<String> {
-    if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::invalid(
-            field,
-            "cannot be a path segment (empty, `.` and `..` are refused)",
-        ));
-    }
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Ok(out)
-}
-
 pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
     non_blank(field, id)?;
     if id.chars().any(char::is_control) {
@@ -194,10 +170,7 @@ impl Client {
         async {
             customer.validate()?;
             let query = customer.search_query();
-            let reply = match self
-                .send(operation, Method::GET, "/conversations", &query, None)
-                .await
-            {
+            let reply = match self.send(operation, operation.call()?.query(&query)).await {
                 Ok(reply) => reply,
                 Err(Error::Api(e)) if e.status == 404 => return Ok(SearchOutcome::NotFound),
                 Err(e) => return Err(e),
@@ -284,9 +257,7 @@ impl Client {
         async {
             conversation.validate()?;
             let body = conversation.to_wire();
-            let reply = self
-                .send(operation, Method::POST, "/conversations", &[], Some(&body))
-                .await?;
+            let reply = self.send(operation, operation.call()?.json(&body)).await?;
             let created: types::CreateConversationResponse = reply.decode(operation)?;
             Ok(Created {
                 trans_id: created.trans_id,
@@ -314,14 +285,9 @@ impl Client {
         let body = types::AppendMessagesRequest {
             messages: messages.into_iter().map(Into::into).collect(),
         };
-        self.change(
-            Operation::Append,
-            conversation_id,
-            Method::POST,
-            "messages",
-            check,
-            Some(&body),
-        )
+        self.change(Operation::Append, conversation_id, check, |call| {
+            call.json(&body)
+        })
         .await
     }
 
@@ -340,10 +306,8 @@ impl Client {
         self.change(
             Operation::Update,
             conversation_id,
-            Method::PATCH,
-            "",
             update.validate(),
-            Some(&body),
+            |call| call.json(&body),
         )
         .await
     }
@@ -358,14 +322,10 @@ impl Client {
         let body = types::AddParticipantRequest {
             participant_id: agent_id.to_owned(),
         };
-        self.change(
-            Operation::AddParticipant,
-            conversation_id,
-            Method::POST,
-            "participants",
-            check_id("participantId", agent_id),
-            Some(&body),
-        )
+        let check = check_id("participantId", agent_id);
+        self.change(Operation::AddParticipant, conversation_id, check, |call| {
+            call.json(&body)
+        })
         .await
     }
 
@@ -380,19 +340,12 @@ impl Client {
         conversation_id: &str,
         agent_id: &str,
     ) -> Result<Receipt> {
-        let (check, path) = match check_id("participantId", agent_id)
-            .and_then(|()| segment("participantId", agent_id))
-        {
-            Ok(agent) => (Ok(()), format!("participants/{agent}")),
-            Err(e) => (Err(e), String::new()),
-        };
+        let check = check_id("participantId", agent_id);
         self.change(
             Operation::RemoveParticipant,
             conversation_id,
-            Method::DELETE,
-            &path,
             check,
-            None,
+            |call| call.path_param("participantId", agent_id),
         )
         .await
     }
@@ -403,8 +356,7 @@ impl Client {
     ///
     /// See [`Error`] (`409` when it is already closed is `onCloseConversationFailure`).
     pub async fn close(&self, conversation_id: &str) -> Result<Receipt> {
-        let (op, method) = (Operation::Close, Method::POST);
-        self.change(op, conversation_id, method, "close", Ok(()), None)
+        self.change(Operation::Close, conversation_id, Ok(()), |call| call)
             .await
     }
 
@@ -416,8 +368,7 @@ impl Client {
     /// See [`Error`] (`409` for a conversation that is not closed, or a live chat, is
     /// `conversationReopenFailed`).
     pub async fn reopen(&self, conversation_id: &str) -> Result<Receipt> {
-        let (op, method) = (Operation::Reopen, Method::POST);
-        self.change(op, conversation_id, method, "reopen", Ok(()), None)
+        self.change(Operation::Reopen, conversation_id, Ok(()), |call| call)
             .await
     }
 
@@ -427,8 +378,7 @@ impl Client {
     ///
     /// See [`Error`].
     pub async fn hold(&self, conversation_id: &str) -> Result<Receipt> {
-        let (op, method) = (Operation::Hold, Method::POST);
-        self.change(op, conversation_id, method, "hold", Ok(()), None)
+        self.change(Operation::Hold, conversation_id, Ok(()), |call| call)
             .await
     }
 
@@ -443,27 +393,20 @@ impl Client {
             Queue::Skill(_) => Operation::TransferToSkill,
         };
         let body = queue.to_wire();
-        self.change(
-            operation,
-            conversation_id,
-            Method::POST,
-            "transfer",
-            check_id("queueId", queue.id()),
-            Some(&body),
-        )
-        .await
+        let check = check_id("queueId", queue.id());
+        self.change(operation, conversation_id, check, |call| call.json(&body))
+            .await
     }
 
     /// One change to one conversation: refuses bad input (`check`, and the conversation id),
-    /// sends, reads the receipt.
-    async fn change(
+    /// sends the operation with what `fill` adds (a body, another path parameter), reads the
+    /// receipt.
+    async fn change<'a>(
         &self,
         operation: Operation,
-        conversation_id: &str,
-        method: Method,
-        suffix: &str,
+        conversation_id: &'a str,
         check: Result<()>,
-        body: Option<&(dyn ErasedBody + Sync)>,
+        fill: impl FnOnce(Call<'a>) -> Call<'a>,
     ) -> Result<Receipt> {
         let span = tracing::debug_span!(
             "engage.change",
@@ -473,15 +416,10 @@ impl Client {
         async {
             check_id("conversationId", conversation_id)?;
             check?;
-            let mut path = format!(
-                "/conversations/{}",
-                segment("conversationId", conversation_id)?
-            );
-            if !suffix.is_empty() {
-                path.push('/');
-                path.push_str(suffix);
-            }
-            let reply = self.send(operation, method, &path, &[], body).await?;
+            let call = operation
+                .call()?
+                .path_param("conversationId", conversation_id);
+            let reply = self.send(operation, fill(call)).await?;
             let trans_id = if reply.body.iter().all(u8::is_ascii_whitespace) {
                 None
             } else {
@@ -507,9 +445,20 @@ impl Client {
 mod tests {
     use super::*;
 
+    fn path(conversation_id: &str) -> Result<String> {
+        Operation::Close
+            .call()?
+            .path_param("conversationId", conversation_id)
+            .path()
+            .map_err(|e| Error::from_call(Operation::Close, wxcc_auth::CallError::Path(e)))
+    }
+
     #[test]
     fn path_segments_are_escaped() {
-        let segment = |value| segment("id", value).unwrap();
+        let segment = |value| {
+            let path = path(value).unwrap();
+            path["/conversations/".len()..path.len() - "/close".len()].to_owned()
+        };
         assert_eq!(segment("c-1_a.b~"), "c-1_a.b~");
         assert_eq!(segment("a/b c?"), "a%2Fb%20c%3F");
         assert_eq!(segment("é"), "%C3%A9");
@@ -520,7 +469,7 @@ mod tests {
     fn dot_and_empty_segments_are_refused() {
         for value in ["", ".", ".."] {
             assert!(matches!(
-                segment("conversationId", value),
+                path(value),
                 Err(Error::InvalidInput { field, .. }) if field == "conversationId"
             ));
         }

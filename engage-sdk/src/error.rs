@@ -1,9 +1,12 @@
 //! The SDK's error type, with the node outcome of every failure.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
+use progenitor_client::ResponseValue;
 use serde_json::Value;
+use wxcc_auth::{CallError, ErrorKind, TransportError};
 
 use crate::outcome::{HasOutcome, Operation, Outcome};
 
@@ -20,7 +23,7 @@ use crate::outcome::{HasOutcome, Operation, Outcome};
 /// | HTTP 429 and 5xx, once the retry policy gave up | `onError` |
 /// | [`Error::Transport`], [`Error::Decode`] | `onError` |
 /// | [`Error::UnexpectedStatus`] | `onInvalidChoice` |
-/// | [`Error::Auth`] | [`wxcc_auth::Error::node_outcome`] |
+/// | [`Error::Auth`]: refused or revoked authorization, read-only refusal; a slow token endpoint; bad credentials configuration | `onAuthorizationFailure`; `onTimeout`; `onInvalidData` (else `onError`) |
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -167,17 +170,154 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The facade's error for a failed call of `operation`.
+    pub(crate) fn from_call(operation: Operation, error: CallError) -> Self {
+        match error {
+            CallError::Path(e) => Error::InvalidInput {
+                field: e.parameter,
+                reason: e.reason,
+            },
+            CallError::Body(m) => Error::invalid("body", format!("cannot be encoded: {m}")),
+            CallError::Request(m) => Error::invalid("request", format!("cannot be built: {m}")),
+            CallError::Transport(TransportError::Auth(source)) => Error::Auth { operation, source },
+            CallError::Transport(TransportError::Timeout(after)) => {
+                Error::Timeout { operation, after }
+            }
+            CallError::Transport(TransportError::Network { message, timed_out }) => {
+                Error::Transport {
+                    operation,
+                    message,
+                    timed_out,
+                }
+            }
+            CallError::Status(response) => {
+                let mut error = ApiError::parse(
+                    operation,
+                    response.status.as_u16(),
+                    &response.body,
+                    response.tracking_id,
+                );
+                error.retry_after = response.retry_after;
+                Error::Api(Box::new(error))
+            }
+            CallError::Decode { message, body } => Error::Decode {
+                operation,
+                message,
+                body: truncate(&String::from_utf8_lossy(&body)),
+            },
+            // Both enums may grow; a failure this version cannot name is still a failure.
+            other => Error::Transport {
+                operation,
+                message: other.to_string(),
+                timed_out: false,
+            },
+        }
+    }
+
+    /// What kind of failure this is, in the vocabulary the whole family shares.
+    ///
+    /// ```
+    /// use engage_sdk::{Error, ErrorKind};
+    ///
+    /// let e = Error::Config("no token source".into());
+    /// assert_eq!(e.kind(), ErrorKind::Config);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Api(e) if e.reauthorization_required.is_some() => {
+                ErrorKind::ReauthorizationRequired
+            }
+            Error::Api(e) => ErrorKind::of_status(e.status),
+            Error::Auth { source, .. } => source.kind(),
+            Error::Transport {
+                timed_out: true, ..
+            }
+            | Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Transport { .. } => ErrorKind::Network,
+            Error::Decode { .. } | Error::UnexpectedStatus { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// Whether a read-only token source refused a write; nothing was sent.
+    pub fn is_read_only_refusal(&self) -> bool {
+        self.kind() == ErrorKind::ReadOnlyRefusal
+    }
+}
+
+/// Typed errors for the generated client's calls ([`Client::api`](crate::Client::api)): the
+/// same [`Error`] the facade's own calls return (the operation is reported as the facade
+/// operation sending the same spec operation, when there is one).
+///
+/// ```no_run
+/// use engage_sdk::{Client, TypedErrors};
+///
+/// # async fn demo(client: Client) -> Result<(), engage_sdk::Error> {
+/// let conversation = client.api().get_conversation().conversation_id("c-1").send().typed().await?;
+/// # let _ = conversation; Ok(()) }
+/// ```
+pub trait TypedErrors<T>: Sized {
+    /// Runs the call; its value on success, an [`Error`] otherwise.
+    fn typed(self) -> impl Future<Output = Result<T>> + Send
+    where
+        Self: Send,
+        T: Send;
+}
+
+impl<T, E, F> TypedErrors<T> for F
+where
+    F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: serde::Serialize + Send,
+{
+    async fn typed(self) -> Result<T>
+    where
+        Self: Send,
+        T: Send,
+    {
+        wxcc_auth::runtime::generated_call(self)
+            .await
+            .map(ResponseValue::into_inner)
+            .map_err(|e| Error::from_call(Operation::Api, e))
+    }
+}
+
+/// The standard outcome a Webex Connect node reports when its authorization fails this way.
+///
+/// ```
+/// use engage_sdk::{Error, HasOutcome, Operation, Outcome};
+///
+/// let source = wxcc_auth::Error::ReauthorizationRequired { source_name: "engage".into(), reason: "secret rotated".into() };
+/// let e = Error::Auth { operation: Operation::Create, source };
+/// assert_eq!(e.outcome(), Outcome::OnAuthorizationFailure);
+/// assert_eq!(e.outcome().to_string(), "onAuthorizationFailure");
+/// ```
+fn auth_outcome(source: &wxcc_auth::Error) -> Outcome {
+    use wxcc_auth::Error as Auth;
+    match source {
+        Auth::AccessDenied { .. } | Auth::ReauthorizationRequired { .. } | Auth::StateMismatch => {
+            Outcome::OnAuthorizationFailure
+        }
+        Auth::TokenEndpoint {
+            status: 400 | 401 | 403,
+            ..
+        } => Outcome::OnAuthorizationFailure,
+        Auth::TokenEndpoint { status: 408, .. } | Auth::Timeout { .. } => Outcome::OnTimeout,
+        Auth::InvalidTokenValue { .. }
+        | Auth::Config(_)
+        | Auth::NameTaken { .. }
+        | Auth::UnknownAuthorization { .. } => Outcome::OnInvalidData,
+        _ => Outcome::OnError,
+    }
+}
+
 impl HasOutcome for Error {
     fn outcome(&self) -> Outcome {
         match self {
             Error::InvalidInput { .. } | Error::Config(_) => Outcome::OnInvalidData,
             Error::Api(e) => e.outcome(),
-            Error::Auth { source, .. } => match source.node_outcome() {
-                wxcc_auth::NodeOutcome::OnAuthorizationFailure => Outcome::OnAuthorizationFailure,
-                wxcc_auth::NodeOutcome::OnTimeout => Outcome::OnTimeout,
-                wxcc_auth::NodeOutcome::OnInvalidData => Outcome::OnInvalidData,
-                _ => Outcome::OnError,
-            },
+            Error::Auth { source, .. } => auth_outcome(source),
             Error::Transport { timed_out, .. } => {
                 if *timed_out {
                     Outcome::OnTimeout

@@ -78,7 +78,7 @@ pub use conversation::{Created, FoundConversation, Receipt, SearchOutcome};
 pub use customer::{
     Channel, ConversationUpdate, CustomField, CustomFieldScope, Customer, NewConversation, Queue,
 };
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, Result, TypedErrors};
 pub use message::{
     Attachment, Buttons, Content, Direction, Header, InteractiveReply, List, Message,
     MessageBuilder, ReplyButton, Row, Section, whatsapp_limits,
@@ -86,6 +86,7 @@ pub use message::{
 pub use outcome::{HasOutcome, Operation, Outcome, UnknownOutcome};
 pub use region::{EngageRegion, UnknownEngageRegion};
 pub use transcript::{MAX_PAGE_SIZE, Transcript, TranscriptPage};
+pub use wxcc_auth::ErrorKind;
 
 pub use engage_api as api;
 pub use wxcc_auth as auth;

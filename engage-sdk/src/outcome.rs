@@ -298,24 +298,48 @@ pub enum Operation {
     /// [`Client::transcript`](crate::Client::transcript): the transcript method of Update
     /// Conversation.
     Transcript,
+    /// A call through [`Client::api`](crate::Client::api), the generated client, reported with
+    /// [`TypedErrors`](crate::TypedErrors). No node does the same.
+    Api,
 }
 
 impl Operation {
     /// The operation id in the generated client (the spec's `operationId` in snake case), as
-    /// the request signer and the logs know it.
+    /// the request signer and the logs know it; `api` for [`Operation::Api`], whose spec operation is not recorded.
     pub const fn operation_id(self) -> &'static str {
-        match self {
-            Operation::Search => "search_conversations",
-            Operation::Create => "create_conversation",
-            Operation::Append => "append_messages",
-            Operation::Update => "update_conversation",
-            Operation::AddParticipant => "add_participant",
-            Operation::RemoveParticipant => "remove_participant",
-            Operation::Close => "close_conversation",
-            Operation::Reopen => "reopen_conversation",
-            Operation::Hold => "hold_conversation",
-            Operation::TransferToTeam | Operation::TransferToSkill => "transfer_conversation",
-            Operation::Transcript => "get_transcript",
+        match self.spec() {
+            Some(operation) => operation.id,
+            None => "api",
+        }
+    }
+
+    /// The spec operation it sends: method, path template and access class, from
+    /// `specs/engage/` through the generated crate (`None` for [`Operation::Api`]).
+    pub const fn spec(self) -> Option<&'static wxcc_auth::Operation> {
+        use engage_api::operations as ops;
+        Some(match self {
+            Operation::Search => &ops::SEARCH_CONVERSATIONS,
+            Operation::Create => &ops::CREATE_CONVERSATION,
+            Operation::Append => &ops::APPEND_MESSAGES,
+            Operation::Update => &ops::UPDATE_CONVERSATION,
+            Operation::AddParticipant => &ops::ADD_PARTICIPANT,
+            Operation::RemoveParticipant => &ops::REMOVE_PARTICIPANT,
+            Operation::Close => &ops::CLOSE_CONVERSATION,
+            Operation::Reopen => &ops::REOPEN_CONVERSATION,
+            Operation::Hold => &ops::HOLD_CONVERSATION,
+            Operation::TransferToTeam | Operation::TransferToSkill => &ops::TRANSFER_CONVERSATION,
+            Operation::Transcript => &ops::GET_TRANSCRIPT,
+            Operation::Api => return None,
+        })
+    }
+
+    /// A call of its spec operation.
+    pub(crate) fn call(self) -> crate::Result<wxcc_auth::Call<'static>> {
+        match self.spec() {
+            Some(operation) => Ok(wxcc_auth::Call::new(operation)),
+            None => Err(crate::Error::Config(format!(
+                "`{self}` names no spec operation; send it through Client::api"
+            ))),
         }
     }
 
@@ -332,6 +356,7 @@ impl Operation {
             Operation::Reopen => "Re-open Conversation",
             Operation::Hold => "Hold",
             Operation::TransferToTeam | Operation::TransferToSkill => "Transfer",
+            Operation::Api => "(none: a generated client call)",
         }
     }
 
@@ -351,6 +376,7 @@ impl Operation {
             Operation::Hold | Operation::TransferToSkill => Outcome::Success,
             Operation::TransferToTeam => Outcome::OnConversationTransferred,
             Operation::Transcript => Outcome::TranscriptSuccess,
+            Operation::Api => Outcome::Success,
         }
     }
 
@@ -367,9 +393,10 @@ impl Operation {
             Operation::RemoveParticipant => Outcome::OnRemoveParticipantFailure,
             Operation::Close => Outcome::OnCloseConversationFailure,
             Operation::Reopen => Outcome::ConversationReopenFailed,
-            Operation::Hold | Operation::TransferToSkill | Operation::Transcript => {
-                Outcome::Failure
-            }
+            Operation::Hold
+            | Operation::TransferToSkill
+            | Operation::Transcript
+            | Operation::Api => Outcome::Failure,
             Operation::TransferToTeam => Outcome::OnConversationTransferFailed,
         }
     }
@@ -390,6 +417,7 @@ impl fmt::Display for Operation {
             Operation::TransferToTeam => "transfer to a team queue",
             Operation::TransferToSkill => "transfer to a skill queue",
             Operation::Transcript => "fetch transcript",
+            Operation::Api => "generated client call",
         })
     }
 }

@@ -7,9 +7,8 @@ use std::task::{Context, Poll};
 use engage_api::types;
 use futures_core::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use reqwest::Method;
 
-use crate::conversation::{check_id, segment};
+use crate::conversation::check_id;
 use crate::error::{Error, Result};
 use crate::outcome::{HasOutcome, Operation, Outcome};
 use crate::{Client, Message};
@@ -91,14 +90,11 @@ impl Client {
         let operation = Operation::Transcript;
         check_id("conversationId", conversation_id)?;
         check_limit(limit)?;
-        let path = format!(
-            "/conversations/{}/messages",
-            segment("conversationId", conversation_id)?
-        );
         let query = [("offset", offset.to_string()), ("limit", limit.to_string())];
-        let reply = self
-            .send(operation, Method::GET, &path, &query, None)
-            .await?;
+        let call = operation
+            .call()?
+            .path_param("conversationId", conversation_id);
+        let reply = self.send(operation, call.query(&query)).await?;
         let page: types::Transcript = reply.decode(operation)?;
         let total_count = u32::try_from(page.total_count).map_err(|_| Error::Decode {
             operation,

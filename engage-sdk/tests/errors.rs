@@ -385,3 +385,34 @@ async fn invalid_input_is_on_invalid_data_and_nothing_is_sent() {
     assert!(matches!(&error, Error::InvalidInput { field, .. } if field == "limit"));
     everything.assert_calls_async(0).await;
 }
+
+#[tokio::test]
+async fn generated_calls_fail_with_the_facades_typed_errors() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body("{}");
+        })
+        .await;
+    let client = engage_sdk::Client::builder()
+        .base_url(server.url(API))
+        .token_source(wxcc_auth::StaticToken::new("engage", "tok").read_only())
+        .timeouts(Timeouts::none())
+        .build()
+        .unwrap();
+    let error = engage_sdk::TypedErrors::typed(
+        client
+            .api()
+            .close_conversation()
+            .conversation_id("c-1")
+            .send(),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.is_read_only_refusal(), "{error}");
+    assert_eq!(error.operation(), Some(engage_sdk::Operation::Api));
+    assert_eq!(error.outcome(), Outcome::OnAuthorizationFailure);
+    assert!(std::error::Error::source(&error).is_some());
+    any.assert_calls_async(0).await;
+}

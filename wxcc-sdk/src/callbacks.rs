@@ -1,49 +1,17 @@
 //! Scheduled callbacks.
 
-use reqwest::Method;
+use wxcc_api::operations as ops;
 use wxcc_api::types::{
     ScheduleCallbackRequest, ScheduledCallback, ScheduledCallbackListResponse,
     UpdateScheduledCallbackRequest,
 };
+use wxcc_auth::{Call, Operation};
 
 use crate::Client;
 use crate::error::{Error, Result};
 
 /// The largest `pageSize` the service documents for scheduled callbacks.
 const MAX_PAGE_SIZE: u32 = 100;
-
-fn path(org: &str, id: Option<&str>) -> Result<String> {
-    let org = segment("organization id", org)?;
-    Ok(match id {
-        Some(id) => format!(
-            "/v1/callbacks/organization/{org}/scheduled-callback/{}",
-            segment("callback id", id)?
-        ),
-        None => format!("/v1/callbacks/organization/{org}/scheduled-callback"),
-    })
-}
-
-/// Encodes `value` as exactly one path segment: everything but RFC 3986's unreserved
-/// characters is percent-encoded (`/`, `?`, `#` and `%` included), and the values a URL parser
-/// would not keep as a segment of their own are refused: `.` and `..` (even percent-encoded,
-/// `%2E%2E` is still a dot segment to the parser, which would resolve it and send the request
-/// elsewhere, as `DELETE /v1/subscriptions/..` becomes `DELETE /v1/`), and the empty string.
-pub(crate) fn segment(field: &str, value: &str) -> Result<String> {
-    if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::InvalidRequest(format!(
-            "the {field} `{value}` cannot be a path segment (empty, `.` and `..` are refused)"
-        )));
-    }
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Ok(out)
-}
 
 impl Client {
     /// Schedules a callback (the organization id comes from the client). The service checks
@@ -58,15 +26,9 @@ impl Client {
         &self,
         request: &ScheduleCallbackRequest,
     ) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, None)?;
-        self.call(
-            "create_scheduled_callback",
-            Method::POST,
-            &path,
-            &[],
-            Some(request),
-        )
-        .await
+        let org = self.require_org_id()?;
+        let call = Call::new(&ops::CREATE_SCHEDULED_CALLBACK).path_param("orgId", org);
+        self.call(call.json(request)).await
     }
 
     /// Lists scheduled callbacks, optionally for one number, one page at a time (0-based) of
@@ -87,7 +49,7 @@ impl Client {
                 "the page size must be 1 to {MAX_PAGE_SIZE}; got {page_size}"
             )));
         }
-        let path = path(self.require_org_id()?, None)?;
+        let org = self.require_org_id()?;
         let mut params = vec![
             ("page", page.to_string()),
             ("pageSize", page_size.to_string()),
@@ -95,14 +57,8 @@ impl Client {
         if let Some(number) = callback_number {
             params.push(("callbackNumber", number.to_owned()));
         }
-        self.call(
-            "list_scheduled_callbacks",
-            Method::GET,
-            &path,
-            &params,
-            None,
-        )
-        .await
+        let call = Call::new(&ops::LIST_SCHEDULED_CALLBACKS).path_param("orgId", org);
+        self.call(call.query(&params)).await
     }
 
     /// One scheduled callback.
@@ -112,8 +68,7 @@ impl Client {
     /// [`Error::InvalidRequest`] for an id that cannot be a path segment (empty, `.`, `..`);
     /// otherwise as [`Client::schedule_callback`].
     pub async fn scheduled_callback(&self, id: &str) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, Some(id))?;
-        self.call("get_scheduled_callback", Method::GET, &path, &[], None)
+        self.call(self.callback(&ops::GET_SCHEDULED_CALLBACK, id)?)
             .await
     }
 
@@ -127,15 +82,8 @@ impl Client {
         id: &str,
         request: &UpdateScheduledCallbackRequest,
     ) -> Result<ScheduledCallback> {
-        let path = path(self.require_org_id()?, Some(id))?;
-        self.call(
-            "update_scheduled_callback",
-            Method::PUT,
-            &path,
-            &[],
-            Some(request),
-        )
-        .await
+        let call = self.callback(&ops::UPDATE_SCHEDULED_CALLBACK, id)?;
+        self.call(call.json(request)).await
     }
 
     /// Cancels a scheduled callback.
@@ -144,16 +92,16 @@ impl Client {
     ///
     /// As [`Client::schedule_callback`].
     pub async fn cancel_scheduled_callback(&self, id: &str) -> Result<()> {
-        let path = path(self.require_org_id()?, Some(id))?;
-        self.send(
-            "delete_scheduled_callback",
-            Method::DELETE,
-            &path,
-            &[],
-            None,
-        )
-        .await
-        .map(|_| ())
+        let call = self.callback(&ops::DELETE_SCHEDULED_CALLBACK, id)?;
+        self.send(call).await.map(|_| ())
+    }
+
+    /// A call of one scheduled callback of the client's organization.
+    fn callback<'a>(&'a self, operation: &'static Operation, id: &'a str) -> Result<Call<'a>> {
+        let org = self.require_org_id()?;
+        Ok(Call::new(operation)
+            .path_param("orgId", org)
+            .path_param("id", id))
     }
 }
 
@@ -161,26 +109,32 @@ impl Client {
 mod tests {
     use super::*;
 
+    fn one(org: &str, id: &str) -> std::result::Result<String, Error> {
+        Call::new(&ops::GET_SCHEDULED_CALLBACK)
+            .path_param("orgId", org)
+            .path_param("id", id)
+            .path()
+            .map_err(|e| Error::from(wxcc_auth::CallError::Path(e)))
+    }
+
     #[test]
     fn path_segments_are_encoded() {
-        assert_eq!(segment("id", "a b/c?d").unwrap(), "a%20b%2Fc%3Fd");
-        assert_eq!(segment("id", "#%").unwrap(), "%23%25");
-        assert_eq!(segment("id", "...").unwrap(), "...");
+        let base = "/v1/callbacks/organization/org-1/scheduled-callback/";
         assert_eq!(
-            path("org-1", Some("../x")).unwrap(),
-            "/v1/callbacks/organization/org-1/scheduled-callback/..%2Fx"
+            one("org-1", "a b/c?d").unwrap(),
+            format!("{base}a%20b%2Fc%3Fd")
         );
+        assert_eq!(one("org-1", "#%").unwrap(), format!("{base}%23%25"));
+        assert_eq!(one("org-1", "...").unwrap(), format!("{base}..."));
+        assert_eq!(one("org-1", "../x").unwrap(), format!("{base}..%2Fx"));
     }
 
     #[test]
     fn dot_and_empty_segments_are_refused() {
         for value in ["", ".", ".."] {
-            assert!(matches!(
-                segment("id", value),
-                Err(Error::InvalidRequest(_))
-            ));
+            assert!(matches!(one("org-1", value), Err(Error::InvalidRequest(_))));
         }
-        assert!(path("..", None).is_err());
-        assert!(path("org-1", Some(".")).is_err());
+        assert!(one("..", "c-1").is_err());
+        assert!(one("org-1", ".").is_err());
     }
 }

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use reqwest::Method;
+use wxcc_api::operations as ops;
 use wxcc_api::types::{CaptureQuery, CaptureQueryRequest, CaptureQueryResponse, TaskCaptures};
+use wxcc_auth::Call;
 
 use crate::Client;
 use crate::error::{Error, Result};
@@ -54,13 +55,7 @@ impl Client {
             },
         };
         let response: CaptureQueryResponse = self
-            .call(
-                "query_captures",
-                Method::POST,
-                "/v1/captures/query",
-                &[],
-                Some(&body),
-            )
+            .call(Call::new(&ops::QUERY_CAPTURES).json(&body))
             .await?;
         Ok(response.data)
     }

@@ -3,14 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wxcc_auth::{RetryPolicy, Signer, TRACKING_ID_HEADER, TokenSource, Transport, TransportError};
+use wxcc_auth::{Call, Reply, RetryPolicy, Signer, TokenSource, Transport};
 
 use crate::Region;
-use crate::error::{ApiError, Error, Result, truncate};
+use crate::error::{Error, Result, truncate};
 
 /// Timeouts of a [`Client`] (shared with the other crates of the family). `None` means no
 /// limit.
@@ -85,82 +82,22 @@ impl Client {
         })
     }
 
-    /// Sends one operation and returns the success status and body; error statuses become
-    /// [`Error::Api`].
-    pub(crate) async fn send(
-        &self,
-        operation: &'static str,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&(dyn ErasedBody + Sync)>,
-    ) -> Result<Reply> {
+    /// Sends one call through the runtime and returns the success reply; error statuses
+    /// become [`Error::Api`].
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Reply> {
         let inner = &self.inner;
-        let url = format!("{}{path}", inner.base);
-        let mut builder = inner
+        inner
             .transport
-            .http()
-            .request(method, &url)
-            .header("accept", "application/json");
-        if !query.is_empty() {
-            builder = builder.query(query);
-        }
-        if let Some(body) = body {
-            let json = body
-                .to_json()
-                .map_err(|e| Error::InvalidRequest(format!("cannot encode the body: {e}")))?;
-            builder = builder
-                .header("content-type", "application/json")
-                .body(json);
-        }
-        let tracking_id = uuid::Uuid::new_v4().to_string();
-        builder = builder.header(TRACKING_ID_HEADER, tracking_id.as_str());
-        let request = builder.build().map_err(|e| {
-            Error::InvalidRequest(format!("cannot build the request: {}", e.without_url()))
-        })?;
-        let response = inner
-            .transport
-            .execute(request, operation)
+            .call(&inner.base, call)
             .await
-            .map_err(from_transport)?;
-        let status = response.status();
-        if status.is_success() {
-            let body = wxcc_auth::body(response).await.map_err(from_transport)?;
-            return Ok(Reply {
-                status,
-                body,
-                tracking_id,
-            });
-        }
-        let headers = response.headers().clone();
-        let bytes = wxcc_auth::body(response).await.map_err(from_transport)?;
-        let fallback = header_tracking_id(&headers).or(Some(tracking_id));
-        let mut error = ApiError::parse(status.as_u16(), &bytes, fallback);
-        error.retry_after = wxcc_auth::retry_after(&headers, std::time::SystemTime::now());
-        tracing::debug!(operation, status = status.as_u16(), tracking_id = ?error.tracking_id, "error response");
-        Err(Error::Api(Box::new(error)))
+            .map_err(Error::from)
     }
 
     /// Like [`Client::send`], decoding a JSON body.
-    pub(crate) async fn call<T: DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&(dyn ErasedBody + Sync)>,
-    ) -> Result<T> {
-        let reply = self.send(operation, method, path, query, body).await?;
+    pub(crate) async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
+        let reply = self.send(call).await?;
         decode(&reply.body)
     }
-}
-
-/// A success response.
-pub(crate) struct Reply {
-    pub status: StatusCode,
-    pub body: bytes::Bytes,
-    /// The `TrackingId` the request carried.
-    pub tracking_id: String,
 }
 
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
@@ -168,34 +105,6 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
         message: e.to_string(),
         body: truncate(&String::from_utf8_lossy(bytes)),
     })
-}
-
-/// A request body of any serializable type, behind a trait object.
-pub(crate) trait ErasedBody {
-    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
-}
-
-impl<T: Serialize> ErasedBody for T {
-    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(self)
-    }
-}
-
-fn header_tracking_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(TRACKING_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn from_transport(error: TransportError) -> Error {
-    match error {
-        TransportError::Auth(e) => Error::Auth(e),
-        TransportError::Timeout(after) => Error::Timeout(after),
-        other => Error::Transport {
-            message: other.to_string(),
-        },
-    }
 }
 
 impl ClientBuilder {

@@ -1,9 +1,12 @@
 //! The SDK's error type, and the parser for the error bodies WxCC services send.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
+use progenitor_client::ResponseValue;
 use serde_json::Value;
+use wxcc_auth::{CallError, ErrorKind, TransportError};
 
 /// Everything a call through this SDK can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +24,9 @@ pub enum Error {
         tracking_id: Option<String>,
     },
     /// No token could be had, or the token source may not call this operation. Nothing was sent.
-    #[error(transparent)]
+    /// [`Error::kind`] tells a refusal of a read-only source from a source that must be
+    /// authorized again.
+    #[error("{0}")]
     Auth(#[from] wxcc_auth::Error),
     /// The request is invalid; it was not sent.
     #[error("invalid request: {0}")]
@@ -91,6 +96,114 @@ impl Error {
             Error::GraphQl { tracking_id, .. } => tracking_id.as_deref(),
             _ => None,
         }
+    }
+}
+
+impl Error {
+    /// What kind of failure this is, in the vocabulary the whole family shares.
+    ///
+    /// ```
+    /// use wxcc_sdk::{Error, ErrorKind};
+    ///
+    /// let e = Error::Auth(wxcc_auth::Error::ReauthorizationRequired {
+    ///     source_name: "reporting".into(),
+    ///     reason: "the refresh token was revoked".into(),
+    /// });
+    /// assert_eq!(e.kind(), ErrorKind::ReauthorizationRequired);
+    /// assert!(e.requires_reauthorization());
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api(e) => ErrorKind::of_status(e.status),
+            Error::GraphQl { .. } => ErrorKind::Api,
+            Error::Auth(e) => e.kind(),
+            Error::InvalidRequest(_) => ErrorKind::InvalidInput,
+            Error::InvalidBaseUrl { .. } => ErrorKind::Config,
+            Error::Transport { .. } => ErrorKind::Network,
+            Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// Whether the token source must be authorized again before any call can succeed.
+    pub fn requires_reauthorization(&self) -> bool {
+        self.kind() == ErrorKind::ReauthorizationRequired
+    }
+
+    /// Whether a read-only token source refused a write; nothing was sent.
+    pub fn is_read_only_refusal(&self) -> bool {
+        self.kind() == ErrorKind::ReadOnlyRefusal
+    }
+}
+
+impl From<CallError> for Error {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::Path(e) => Error::InvalidRequest(e.to_string()),
+            CallError::Body(m) => Error::InvalidRequest(format!("cannot encode the body: {m}")),
+            CallError::Request(m) => {
+                Error::InvalidRequest(format!("cannot build the request: {m}"))
+            }
+            CallError::Transport(TransportError::Auth(e)) => Error::Auth(e),
+            CallError::Transport(TransportError::Timeout(after)) => Error::Timeout(after),
+            CallError::Transport(other) => Error::Transport {
+                message: other.to_string(),
+            },
+            CallError::Status(response) => {
+                let mut error = ApiError::parse(
+                    response.status.as_u16(),
+                    &response.body,
+                    response.tracking_id,
+                );
+                error.retry_after = response.retry_after;
+                Error::Api(Box::new(error))
+            }
+            CallError::Decode { message, body } => Error::Decode {
+                message,
+                body: truncate(&String::from_utf8_lossy(&body)),
+            },
+            // `CallError` may grow; a kind this version does not know is still a failure.
+            other => Error::Transport {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Typed errors for the generated client's calls ([`Client::api`](crate::Client::api)): the
+/// same [`Error`] the facade's own calls return, so a read-only refusal or a source that must
+/// be authorized again can be matched, not read out of a string.
+///
+/// ```no_run
+/// use wxcc_sdk::{Client, TypedErrors};
+///
+/// # async fn demo(client: Client) -> Result<(), wxcc_sdk::Error> {
+/// let teams = client.api().list_teams().orgid("my-org").send().typed().await?;
+/// println!("{} teams", teams.len());
+/// # Ok(()) }
+/// ```
+pub trait TypedErrors<T>: Sized {
+    /// Runs the call; its value on success, an [`Error`] otherwise.
+    fn typed(self) -> impl Future<Output = Result<T>> + Send
+    where
+        Self: Send,
+        T: Send;
+}
+
+impl<T, E, F> TypedErrors<T> for F
+where
+    F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: serde::Serialize + Send,
+{
+    async fn typed(self) -> Result<T>
+    where
+        Self: Send,
+        T: Send,
+    {
+        wxcc_auth::runtime::generated_call(self)
+            .await
+            .map(ResponseValue::into_inner)
+            .map_err(Error::from)
     }
 }
 

@@ -37,6 +37,7 @@ mod client;
 mod error;
 mod last_agent;
 mod region;
+mod request;
 pub mod search;
 mod statistics;
 mod tasks;
@@ -44,11 +45,13 @@ pub mod webhooks;
 
 pub use captures::RecordingUrl;
 pub use client::{Client, ClientBuilder, Timeouts};
-pub use error::{ApiError, Error, ErrorShape, Result};
+pub use error::{ApiError, Error, ErrorShape, Result, TypedErrors};
 pub use last_agent::{CallerId, LastAgent, LastAgentLookup, ani_candidates};
 pub use region::{Region, UnknownRegion};
+pub use request::PathRequest;
 pub use statistics::StatisticsInterval;
 pub use tasks::NewTask;
+pub use wxcc_auth::ErrorKind;
 
 pub use wxcc_api as api;
 pub use wxcc_auth as auth;

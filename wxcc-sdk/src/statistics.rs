@@ -3,11 +3,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
+use wxcc_api::operations as ops;
 use wxcc_api::types::{
     AgentIntervalStatistics, AgentStatisticsResponse, EstimatedWaitTimeResponse,
     QueueIntervalStatistics, QueueStatisticsResponse,
 };
+use wxcc_auth::Call;
 
 use crate::Client;
 use crate::client::decode;
@@ -107,13 +109,7 @@ impl Client {
             params.push(("orgId", org.to_owned()));
         }
         let reply = self
-            .send(
-                "get_estimated_wait_time",
-                Method::GET,
-                "/v1/ewt",
-                &params,
-                None,
-            )
+            .send(Call::new(&ops::GET_ESTIMATED_WAIT_TIME).query(&params))
             .await?;
         if reply.status == StatusCode::NO_CONTENT || reply.body.is_empty() {
             return Ok(None);
@@ -137,13 +133,7 @@ impl Client {
     ) -> Result<Vec<QueueIntervalStatistics>> {
         let params = statistics_params(from, to, interval, "queueIds", queue_ids)?;
         let response: QueueStatisticsResponse = self
-            .call(
-                "get_queue_statistics",
-                Method::GET,
-                "/v1/queues/statistics",
-                &params,
-                None,
-            )
+            .call(Call::new(&ops::GET_QUEUE_STATISTICS).query(&params))
             .await?;
         Ok(response.data)
     }
@@ -163,13 +153,7 @@ impl Client {
     ) -> Result<Vec<AgentIntervalStatistics>> {
         let params = statistics_params(from, to, interval, "agentIds", agent_ids)?;
         let response: AgentStatisticsResponse = self
-            .call(
-                "get_agent_statistics",
-                Method::GET,
-                "/v1/agents/statistics",
-                &params,
-                None,
-            )
+            .call(Call::new(&ops::GET_AGENT_STATISTICS).query(&params))
             .await?;
         Ok(response.data)
     }

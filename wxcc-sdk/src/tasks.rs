@@ -1,8 +1,9 @@
 //! Creating tasks: callbacks, outdials and flows started from outside.
 
-use reqwest::Method;
 use serde_json::{Map, Value};
+use wxcc_api::operations as ops;
 use wxcc_api::types::{CreateTaskRequest, CreateTaskResponse, TaskCallbackDetails};
+use wxcc_auth::Call;
 
 use crate::Client;
 use crate::error::{Error, Result};
@@ -152,13 +153,7 @@ impl Client {
     pub async fn create_task(&self, task: NewTask) -> Result<uuid::Uuid> {
         task.validate()?;
         let created: CreateTaskResponse = self
-            .call(
-                "create_task",
-                Method::POST,
-                "/v1/tasks",
-                &[],
-                Some(&task.request),
-            )
+            .call(Call::new(&ops::CREATE_TASK).json(&task.request))
             .await?;
         Ok(created.data.id)
     }

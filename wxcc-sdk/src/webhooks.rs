@@ -18,19 +18,19 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::Sha256;
+use wxcc_api::operations as ops;
 use wxcc_api::types::{
     CreateWebhookSubscriptionRequest, CreateWebhookSubscriptionRequestV2,
     CreatedWebhookSubscription, CreatedWebhookSubscriptionV2, WebhookSubscriptionList,
     WebhookSubscriptionListV2,
 };
+use wxcc_auth::Call;
 use wxcc_auth::{ExposeSecret, SecretString};
 
 use crate::Client;
-use crate::callbacks::segment;
 use crate::error::Result;
 
 /// Header carrying the hex HMAC-SHA256 of the body.
@@ -48,14 +48,8 @@ impl Client {
         &self,
         request: &CreateWebhookSubscriptionRequest,
     ) -> Result<CreatedWebhookSubscription> {
-        self.call(
-            "create_webhook_subscription",
-            Method::POST,
-            "/v1/subscriptions",
-            &[],
-            Some(request),
-        )
-        .await
+        self.call(Call::new(&ops::CREATE_WEBHOOK_SUBSCRIPTION).json(request))
+            .await
     }
 
     /// Creates a version 2 webhook subscription (`resource_version` such as `agent:1.0.0`).
@@ -67,14 +61,8 @@ impl Client {
         &self,
         request: &CreateWebhookSubscriptionRequestV2,
     ) -> Result<CreatedWebhookSubscriptionV2> {
-        self.call(
-            "create_webhook_subscription_v2",
-            Method::POST,
-            "/v2/subscriptions",
-            &[],
-            Some(request),
-        )
-        .await
+        self.call(Call::new(&ops::CREATE_WEBHOOK_SUBSCRIPTION_V2).json(request))
+            .await
     }
 
     /// Lists version 1 subscriptions (each version sees only its own).
@@ -83,14 +71,9 @@ impl Client {
     ///
     /// The call's error.
     pub async fn subscriptions(&self) -> Result<WebhookSubscriptionList> {
-        self.call(
-            "list_webhook_subscriptions",
-            Method::GET,
-            "/v1/subscriptions",
-            &self.org_param(),
-            None,
-        )
-        .await
+        let org = self.org_param();
+        self.call(Call::new(&ops::LIST_WEBHOOK_SUBSCRIPTIONS).query(&org))
+            .await
     }
 
     /// Lists version 2 subscriptions.
@@ -99,14 +82,9 @@ impl Client {
     ///
     /// The call's error.
     pub async fn subscriptions_v2(&self) -> Result<WebhookSubscriptionListV2> {
-        self.call(
-            "list_webhook_subscriptions_v2",
-            Method::GET,
-            "/v2/subscriptions",
-            &self.org_param(),
-            None,
-        )
-        .await
+        let org = self.org_param();
+        self.call(Call::new(&ops::LIST_WEBHOOK_SUBSCRIPTIONS_V2).query(&org))
+            .await
     }
 
     /// Deletes a version 1 subscription.
@@ -116,16 +94,9 @@ impl Client {
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an id that cannot be a path
     /// segment (empty, `.`, `..`; nothing is sent); the call's error otherwise.
     pub async fn delete_subscription(&self, id: &str) -> Result<()> {
-        let path = format!("/v1/subscriptions/{}", segment("subscription id", id)?);
-        self.send(
-            "delete_webhook_subscription",
-            Method::DELETE,
-            &path,
-            &self.org_param(),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let org = self.org_param();
+        let call = Call::new(&ops::DELETE_WEBHOOK_SUBSCRIPTION).path_param("id", id);
+        self.send(call.query(&org)).await.map(|_| ())
     }
 
     /// Deletes a version 2 subscription.
@@ -134,16 +105,9 @@ impl Client {
     ///
     /// As [`Client::delete_subscription`].
     pub async fn delete_subscription_v2(&self, id: &str) -> Result<()> {
-        let path = format!("/v2/subscriptions/{}", segment("subscription id", id)?);
-        self.send(
-            "delete_webhook_subscription_v2",
-            Method::DELETE,
-            &path,
-            &self.org_param(),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let org = self.org_param();
+        let call = Call::new(&ops::DELETE_WEBHOOK_SUBSCRIPTION_V2).path_param("id", id);
+        self.send(call.query(&org)).await.map(|_| ())
     }
 
     fn org_param(&self) -> Vec<(&'static str, String)> {

@@ -365,8 +365,8 @@ fn standalone_lib(title: &str, spec: &Path) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod generated;
 #[rustfmt::skip]
-#[allow(missing_docs, clippy::all)]
-mod operations;
+#[allow(clippy::all)]
+pub mod operations;
 
 pub use generated::*;
 pub use operations::OPERATIONS;
@@ -405,7 +405,7 @@ impl progenitor_client::ClientHooks<wxcc_auth::Signer> for Client {{
         self.inner()
             .authorize(request, info.operation_id)
             .await
-            .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+            .map_err(|e| progenitor_client::Error::Custom(wxcc_auth::runtime::refusal_message(e)))
     }}
 
     async fn exec(

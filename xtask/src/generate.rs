@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::access::{self, Access, AccessRules, Basis};
@@ -325,7 +325,7 @@ fn operation_table(doc: &Value, overrides: &AccessRules) -> Vec<OpRow> {
 }
 
 fn operations_tokens(rows: &[OpRow]) -> TokenStream {
-    let entries = rows.iter().map(|row| {
+    let constants = rows.iter().map(|row| {
         let OpRow {
             rust_id,
             method,
@@ -333,34 +333,54 @@ fn operations_tokens(rows: &[OpRow]) -> TokenStream {
             scopes,
             ..
         } = row;
-        let access = if row.write {
-            quote!(Access::Write)
+        let (access, word) = if row.write {
+            (quote!(Access::Write), "write")
         } else {
-            quote!(Access::Read)
+            (quote!(Access::Read), "read")
         };
+        let name = format_ident!("{}", operation_constant(rust_id));
+        let doc = format!(
+            " `{method} {path}` ({word}): the operation behind [`Client::{rust_id}`](crate::Client::{rust_id})."
+        );
         quote! {
-            Operation {
+            #[doc = #doc]
+            pub const #name: Operation = Operation {
                 id: #rust_id,
                 method: #method,
                 path: #path,
                 access: #access,
                 scopes: &[#(#scopes),*],
-            },
+            };
         }
     });
+    let names = rows
+        .iter()
+        .map(|row| format_ident!("{}", operation_constant(&row.rust_id)));
     let count = rows.len();
     let doc = format!(
         " Every operation of this client ({count}), sorted by the operation id progenitor reports \
          to the client hooks: method, path, read or write, and the scopes that allow it."
     );
     quote! {
+        //! One constant per operation of the spec (id, method, path template, read or write,
+        //! scopes), and the table of all of them the request signer looks operations up in.
+        //! Facades send through these constants, so no method or path is typed twice.
+
         use wxcc_auth::{Access, Operation, OperationTable};
+
+        #(#constants)*
 
         #[doc = #doc]
         pub static OPERATIONS: OperationTable = OperationTable::new(&[
-            #(#entries)*
+            #(#names),*
         ]);
     }
+}
+
+/// The name of an operation's constant: its method name in upper case (`create_task` →
+/// `CREATE_TASK`).
+pub fn operation_constant(rust_id: &str) -> String {
+    rust_id.to_uppercase()
 }
 
 /// The method name progenitor gives an operation id (and reports as `OperationInfo::operation_id`):

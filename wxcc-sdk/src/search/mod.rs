@@ -30,9 +30,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use wxcc_api::operations as ops;
+use wxcc_auth::Call;
 
 pub use filter::{Field, FieldType, Filter, FilterValue, GlobalVariableType, MAX_FILTER_DEPTH, Op};
 pub use query::{Aggregation, AggregationType, Interval, Query, SortOrder, TimeComparator};
@@ -234,7 +235,7 @@ impl Client {
             .into_iter()
             .collect();
         let reply = self
-            .send("search", Method::POST, "/search", &params, Some(&body))
+            .send(Call::new(&ops::SEARCH).query(&params).json(&body))
             .await?;
         let envelope: wxcc_api::types::SearchResponse = decode(&reply.body)?;
         if !envelope.errors.is_empty() {
@@ -250,7 +251,7 @@ impl Client {
         &self,
         query: &str,
         variables: Map<String, Value>,
-    ) -> Result<crate::client::Reply> {
+    ) -> Result<wxcc_auth::Reply> {
         let body = wxcc_api::types::SearchRequest {
             query: query.to_owned(),
             variables,
@@ -260,7 +261,7 @@ impl Client {
             .map(|o| ("orgId", o.to_owned()))
             .into_iter()
             .collect();
-        self.send("search", Method::POST, "/search", &params, Some(&body))
+        self.send(Call::new(&ops::SEARCH).query(&params).json(&body))
             .await
     }
 

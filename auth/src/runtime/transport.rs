@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::{Error, Signer};
+use crate::{Access, Error, Signer};
 
 /// Timeouts of a client. `None` means no limit.
 ///
@@ -154,15 +154,33 @@ impl Transport {
     /// A [`TransportError`].
     pub async fn execute(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         operation: &str,
     ) -> Result<reqwest::Response, TransportError> {
-        // Getting the token is part of the call: a hanging token endpoint must not make a call
-        // take longer than its overall timeout.
+        self.execute_as(request, operation, self.signer.access_of(operation))
+            .await
+    }
+
+    /// Like [`Transport::execute`] for an operation classified by the caller (an operation
+    /// constant, or a path-only request).
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`].
+    pub async fn execute_as(
+        &self,
+        mut request: reqwest::Request,
+        operation: &str,
+        access: Access,
+    ) -> Result<reqwest::Response, TransportError> {
+        // The deadline stage. Getting the token is part of the call: a hanging token endpoint
+        // must not make a call take longer than its overall timeout.
         let call = async {
-            self.signer.authorize(&mut request, operation).await?;
             self.signer
-                .send(&self.http, request, operation)
+                .authorize_as(&mut request, operation, access)
+                .await?;
+            self.signer
+                .send_as(&self.http, request, operation, access)
                 .await
                 .map_err(network)
         };

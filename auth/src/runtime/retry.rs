@@ -1,11 +1,11 @@
-//! When a failed request is sent again, and how long to wait first.
+//! The retry stage: when a failed request is sent again, and how long to wait first.
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::Access;
+use crate::{Access, Clock};
 
 /// How the [`Signer`](crate::Signer) retries.
 ///
@@ -65,12 +65,7 @@ impl RetryPolicy {
 
     /// The jittered exponential backoff before retry number `retry` (1-based).
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exponent = retry.saturating_sub(1).min(16);
-        let base = self
-            .initial_backoff
-            .saturating_mul(1 << exponent)
-            .min(self.max_backoff);
-        crate::cache::scale(base, 0.5 + 0.5 * crate::cache::random_fraction())
+        crate::backoff::jittered(self.initial_backoff, self.max_backoff, retry)
     }
 }
 
@@ -104,15 +99,16 @@ pub(crate) fn for_status(
     headers: &HeaderMap,
     replayable: bool,
     attempt: u32,
+    now: SystemTime,
 ) -> Verdict {
     if attempt >= policy.max_attempts {
         return Verdict::Done;
     }
     match status.as_u16() {
-        429 => as_asked(policy, headers, attempt),
+        429 => as_asked(policy, headers, attempt, now),
         // A 503 may say when the service expects to be back, as a 429 says when the limit
         // resets: waiting less is a wasted attempt.
-        503 if replayable => as_asked(policy, headers, attempt),
+        503 if replayable => as_asked(policy, headers, attempt, now),
         502 | 504 if replayable => Verdict::RetryAfter(policy.backoff(attempt)),
         _ => Verdict::Done,
     }
@@ -120,14 +116,14 @@ pub(crate) fn for_status(
 
 /// After the server's `Retry-After` when it sent one (given up when it is past the policy's
 /// budget), after a backoff otherwise.
-fn as_asked(policy: &RetryPolicy, headers: &HeaderMap, attempt: u32) -> Verdict {
-    match retry_after(headers, SystemTime::now()) {
+fn as_asked(policy: &RetryPolicy, headers: &HeaderMap, attempt: u32, now: SystemTime) -> Verdict {
+    match retry_after(headers, now) {
         Some(wait) if wait > policy.max_retry_after => Verdict::Done,
         // Never earlier than asked; up to a quarter later, so that callers throttled at the
         // same moment do not all come back at the same instant.
-        Some(wait) => Verdict::RetryAfter(wait.saturating_add(crate::cache::scale(
+        Some(wait) => Verdict::RetryAfter(wait.saturating_add(crate::backoff::scale(
             wait,
-            0.25 * crate::cache::random_fraction(),
+            0.25 * crate::backoff::random_fraction(),
         ))),
         None => Verdict::RetryAfter(policy.backoff(attempt)),
     }
@@ -173,6 +169,61 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     )
 }
 
+/// The retry stage of one call: after each attempt, whether to send again and after how long.
+/// It reads the policy, the server's `Retry-After` against the injected clock, and the
+/// deadline since the first attempt (on tokio's clock, so a paused test clock skips waits).
+pub(crate) struct Retry<'a> {
+    policy: &'a RetryPolicy,
+    clock: &'a dyn Clock,
+    replayable: bool,
+    started: tokio::time::Instant,
+}
+
+impl<'a> Retry<'a> {
+    /// The stage for a call that starts now; `replayable` says whether a failure the server
+    /// may have acted on can be sent again (see [`replayable`]).
+    pub(crate) fn start(policy: &'a RetryPolicy, clock: &'a dyn Clock, replayable: bool) -> Self {
+        Self {
+            policy,
+            clock,
+            replayable,
+            started: tokio::time::Instant::now(),
+        }
+    }
+
+    /// How long to wait before sending again after `result` of attempt `attempt` (1-based),
+    /// or `None` to hand `result` to the caller.
+    pub(crate) fn wait_after(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let verdict = match result {
+            Ok(response) => for_status(
+                self.policy,
+                response.status(),
+                response.headers(),
+                self.replayable,
+                attempt,
+                SystemTime::from(self.clock.now()),
+            ),
+            Err(error) => for_error(self.policy, error, self.replayable, attempt),
+        };
+        let Verdict::RetryAfter(wait) = verdict else {
+            return None;
+        };
+        if self
+            .policy
+            .deadline
+            .is_some_and(|deadline| self.started.elapsed().saturating_add(wait) > deadline)
+        {
+            tracing::debug!(?wait, "no retry: the deadline would pass");
+            return None;
+        }
+        Some(wait)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -214,11 +265,25 @@ mod tests {
         assert!(replayable(Access::Read, &post), "POST /search is a read");
         assert!(replayable(Access::Write, &reqwest::Method::PUT));
         assert_eq!(
-            for_status(&policy, StatusCode::SERVICE_UNAVAILABLE, &none, false, 1),
+            for_status(
+                &policy,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &none,
+                false,
+                1,
+                SystemTime::now()
+            ),
             Verdict::Done
         );
         assert!(matches!(
-            for_status(&policy, StatusCode::SERVICE_UNAVAILABLE, &none, true, 1),
+            for_status(
+                &policy,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &none,
+                true,
+                1,
+                SystemTime::now()
+            ),
             Verdict::RetryAfter(_)
         ));
         let Verdict::RetryAfter(wait) = for_status(
@@ -227,6 +292,7 @@ mod tests {
             &headers("2"),
             false,
             1,
+            SystemTime::now(),
         ) else {
             panic!("a 429 is retried, even for a write")
         };
@@ -240,7 +306,8 @@ mod tests {
                 StatusCode::TOO_MANY_REQUESTS,
                 &headers("600"),
                 true,
-                1
+                1,
+                SystemTime::now(),
             ),
             Verdict::Done
         );
@@ -250,12 +317,20 @@ mod tests {
                 StatusCode::TOO_MANY_REQUESTS,
                 &headers("2"),
                 true,
-                4
+                4,
+                SystemTime::now(),
             ),
             Verdict::Done
         );
         assert_eq!(
-            for_status(&policy, StatusCode::INTERNAL_SERVER_ERROR, &none, true, 1),
+            for_status(
+                &policy,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &none,
+                true,
+                1,
+                SystemTime::now()
+            ),
             Verdict::Done
         );
     }
@@ -327,7 +402,7 @@ mod tests {
             let status = StatusCode::from_u16(status).unwrap();
             for h in [headers(&seconds), HeaderMap::new()] {
                 for replayable in [true, false] {
-                    let _ = for_status(&policy, status, &h, replayable, attempt);
+                    let _ = for_status(&policy, status, &h, replayable, attempt, SystemTime::now());
                 }
             }
         }

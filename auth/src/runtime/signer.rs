@@ -4,12 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
-use crate::retry::{self, Verdict};
-use crate::{Access, Error, OperationTable, RetryPolicy, TokenSource};
+use super::attempt;
+use super::refresh::RefreshOn401;
+use super::retry::{self, Retry};
+use crate::{Access, Clock, Error, OperationTable, RetryPolicy, SystemClock, TokenSource};
 
 /// Name of the request header that correlates a call with the service's logs.
 pub const TRACKING_ID_HEADER: &str = "TrackingId";
@@ -39,6 +41,7 @@ struct Inner {
     source: Arc<dyn TokenSource>,
     operations: OperationTable,
     retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
 }
 
 impl Signer {
@@ -54,6 +57,7 @@ impl Signer {
                 source,
                 operations,
                 retry: RetryPolicy::default(),
+                clock: Arc::new(SystemClock),
             }),
         }
     }
@@ -67,8 +71,38 @@ impl Signer {
                 source: Arc::clone(&inner.source),
                 operations: inner.operations,
                 retry,
+                clock: Arc::clone(&inner.clock),
             }),
         }
+    }
+
+    /// Replaces the wall clock the retry stage reads an HTTP-date `Retry-After` against
+    /// (default: [`SystemClock`]); the same clock a [`TokenCache`](crate::TokenCache) takes.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wxcc_auth::{OperationTable, Signer, StaticToken, TokioClock};
+    ///
+    /// let signer = Signer::new(StaticToken::new("ops", "MTIz..."), OperationTable::empty())
+    ///     .with_clock(Arc::new(TokioClock::new()));
+    /// # let _ = signer;
+    /// ```
+    #[must_use]
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                source: Arc::clone(&inner.source),
+                operations: inner.operations,
+                retry: inner.retry.clone(),
+                clock,
+            }),
+        }
+    }
+
+    /// The wall clock of the retry stage.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
     }
 
     /// The retry policy.
@@ -92,12 +126,20 @@ impl Signer {
     }
 
     /// How an operation is classified. Operations missing from the table count as writes, so a
-    /// read-only source never sends something it cannot vouch for.
+    /// read-only source never sends something it cannot vouch for; the generated hooks and the
+    /// facades never pass an id the table lacks (a test per crate proves it), so this is logged
+    /// as a bug when it happens.
     pub fn access_of(&self, operation_id: &str) -> Access {
         self.inner
             .operations
             .access(operation_id)
-            .unwrap_or(Access::Write)
+            .unwrap_or_else(|| {
+                tracing::warn!(
+                    operation = operation_id,
+                    "operation id not in the signer's table; treated as a write"
+                );
+                Access::Write
+            })
     }
 
     /// Checks the access level, then adds `Authorization` and, when the caller set none, a
@@ -108,8 +150,23 @@ impl Signer {
     /// [`Error::AccessDenied`] when a read-only source meets a write operation (the request is
     /// left untouched), or whatever the token source reports.
     pub async fn authorize(&self, request: &mut Request, operation_id: &str) -> Result<(), Error> {
+        self.authorize_as(request, operation_id, self.access_of(operation_id))
+            .await
+    }
+
+    /// Like [`Signer::authorize`] for an operation classified by the caller (a facade's
+    /// operation constant, or a path-only request), not looked up in the table.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::authorize`].
+    pub async fn authorize_as(
+        &self,
+        request: &mut Request,
+        operation_id: &str,
+        access: Access,
+    ) -> Result<(), Error> {
         let source = &self.inner.source;
-        let access = self.access_of(operation_id);
         let level = source.access_level();
         if !level.allows(access) {
             return Err(Error::AccessDenied {
@@ -143,10 +200,11 @@ impl Signer {
         Ok(())
     }
 
-    /// Sends a request signed by [`Signer::authorize`], following the signer's
-    /// [`RetryPolicy`]. When the server answers `401` and the request can be replayed, the
-    /// rejected token is invalidated and the request is sent once more with a fresh token; if
-    /// no different token can be had, the `401` is returned.
+    /// Sends a request signed by [`Signer::authorize`] through the refresh and retry stages:
+    /// when the server answers `401` and the request can be replayed, the rejected token is
+    /// invalidated and the request is sent once more with a fresh token (if no different token
+    /// can be had, the `401` is returned); other failures are retried as the signer's
+    /// [`RetryPolicy`] allows, waiting out `Retry-After` as read on the signer's clock.
     ///
     /// # Errors
     ///
@@ -157,129 +215,79 @@ impl Signer {
         request: Request,
         operation_id: &str,
     ) -> reqwest::Result<Response> {
+        self.send_as(client, request, operation_id, self.access_of(operation_id))
+            .await
+    }
+
+    /// Like [`Signer::send`] for an operation classified by the caller.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::send`].
+    pub async fn send_as(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation_id: &str,
+        access: Access,
+    ) -> reqwest::Result<Response> {
         let tracking_id = request
             .headers()
             .get(TRACKING_ID_HEADER)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+            .unwrap_or_default();
         let span = tracing::debug_span!(
             "wxcc.request",
             operation = operation_id,
             tracking_id = %tracking_id,
+            http.request.method = %request.method(),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let replayable = retry::replayable(self.access_of(operation_id), request.method());
-        self.send_with_policy(client, request, replayable)
+        let replayable = retry::replayable(access, request.method());
+        self.send_through_stages(client, request, replayable)
             .instrument(span)
             .await
     }
 
-    async fn send_with_policy(
+    /// The stages in order: each attempt goes to the transport; a `401` goes to the refresh
+    /// stage; anything else to the retry stage, which waits and sends a copy or gives up.
+    async fn send_through_stages(
         &self,
         client: &reqwest::Client,
         request: Request,
         replayable: bool,
     ) -> reqwest::Result<Response> {
-        let policy = &self.inner.retry;
-        let started = tokio::time::Instant::now();
-        let mut refreshed = false;
+        let inner = &*self.inner;
+        let mut refresh = RefreshOn401::new(&*inner.source);
+        let retry = Retry::start(&inner.retry, &*inner.clock, replayable);
         let mut attempt = 1;
         let mut current = request;
         loop {
             let spare = current.try_clone();
-            let result = attempt_once(client, current, attempt).await;
-            if let Ok(response) = &result
-                && response.status() == StatusCode::UNAUTHORIZED
-            {
-                if refreshed {
-                    return result;
+            let result = attempt::send(client, current, attempt).await;
+            let next = if refresh.applies(&result) {
+                refresh.replay(spare).await
+            } else {
+                match (retry.wait_after(&result, attempt), spare) {
+                    (Some(wait), Some(next)) => {
+                        tracing::debug!(?wait, attempt, "retrying");
+                        tokio::time::sleep(wait).await;
+                        Some(next)
+                    }
+                    _ => None,
                 }
-                refreshed = true;
-                let Some(mut replay) = spare else {
-                    return result;
-                };
-                if !self.sign_with_fresh_token(&mut replay).await {
-                    return result;
-                }
-                current = replay;
-                attempt += 1;
-                continue;
-            }
-            let verdict = match &result {
-                Ok(response) => retry::for_status(
-                    policy,
-                    response.status(),
-                    response.headers(),
-                    replayable,
-                    attempt,
-                ),
-                Err(error) => retry::for_error(policy, error, replayable, attempt),
             };
-            let (Verdict::RetryAfter(wait), Some(next)) = (verdict, spare) else {
+            let Some(next) = next else {
                 return result;
             };
-            if policy
-                .deadline
-                .is_some_and(|deadline| started.elapsed().saturating_add(wait) > deadline)
-            {
-                tracing::debug!(?wait, "no retry: the deadline would pass");
-                return result;
-            }
-            tracing::debug!(?wait, attempt, "retrying");
-            tokio::time::sleep(wait).await;
             current = next;
             attempt += 1;
         }
     }
-
-    /// Invalidates the token `request` carries and signs it with a different, fresh one.
-    async fn sign_with_fresh_token(&self, request: &mut Request) -> bool {
-        let Some(rejected) = presented_token(request) else {
-            return false;
-        };
-        let source = &self.inner.source;
-        source.invalidate(&rejected);
-        let fresh = match source.token().await {
-            Ok(token) => token,
-            Err(error) => {
-                tracing::debug!(%error, "no fresh token after 401");
-                return false;
-            }
-        };
-        if fresh.secret().expose_secret() == rejected.expose_secret() {
-            return false;
-        }
-        let Ok(value) = bearer(source.name(), fresh.secret()) else {
-            return false;
-        };
-        request.headers_mut().insert(AUTHORIZATION, value);
-        true
-    }
 }
 
-async fn attempt_once(
-    client: &reqwest::Client,
-    request: Request,
-    n: u32,
-) -> reqwest::Result<Response> {
-    let span = tracing::Span::current();
-    span.record("attempt", n);
-    let result = client.execute(request).await;
-    match &result {
-        Ok(response) => {
-            span.record("status", response.status().as_u16());
-            tracing::debug!(status = response.status().as_u16(), attempt = n, "response");
-        }
-        Err(error) => {
-            tracing::debug!(error = %crate::transport::describe(error), attempt = n, "transport error")
-        }
-    }
-    result
-}
-
-fn bearer(source_name: &str, token: &SecretString) -> Result<HeaderValue, Error> {
+pub(crate) fn bearer(source_name: &str, token: &SecretString) -> Result<HeaderValue, Error> {
     let invalid = || Error::InvalidTokenValue {
         source_name: source_name.to_owned(),
     };
@@ -290,11 +298,6 @@ fn bearer(source_name: &str, token: &SecretString) -> Result<HeaderValue, Error>
     let mut value = HeaderValue::from_str(&format!("Bearer {secret}")).map_err(|_| invalid())?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-fn presented_token(request: &Request) -> Option<SecretString> {
-    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(SecretString::from)
 }
 
 impl fmt::Debug for Signer {
