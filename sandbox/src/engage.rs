@@ -700,6 +700,13 @@ static ROUTES: &[Route] = &[
     ),
 ];
 
+/// Every route as (method, path template, scopes).
+pub(crate) fn served() -> impl Iterator<Item = (&'static str, String, &'static [&'static str])> {
+    ROUTES
+        .iter()
+        .map(|route| (route.method, route.path.to_owned(), route.scopes))
+}
+
 const RULES: AuthRules = AuthRules {
     malformed: StatusCode::UNAUTHORIZED,
     audience: |a| matches!(a, Audience::Engage { .. }),

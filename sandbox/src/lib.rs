@@ -107,6 +107,7 @@ mod faults;
 mod oauth;
 mod rng;
 mod search;
+mod served;
 mod server;
 mod state;
 mod tz;
@@ -121,6 +122,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
+pub use served::{ServedRoute, Service, served_routes};
 
 use crate::state::{Settings, Shared, lock};
 

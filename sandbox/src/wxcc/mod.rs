@@ -207,6 +207,24 @@ static ROUTES: &[Route] = &[
     ),
 ];
 
+/// Every route as (method, path template, scopes), the generic configuration routes once per
+/// resource they serve.
+pub(crate) fn served() -> impl Iterator<Item = (&'static str, String, &'static [&'static str])> {
+    ROUTES.iter().flat_map(|route| {
+        let paths: Vec<String> = if route.path.contains("{resource}") {
+            config::RESOURCES
+                .iter()
+                .map(|resource| route.path.replace("{resource}", resource))
+                .collect()
+        } else {
+            vec![route.path.to_owned()]
+        };
+        paths
+            .into_iter()
+            .map(|path| (route.method, path, route.scopes))
+    })
+}
+
 const RULES: AuthRules = AuthRules {
     malformed: StatusCode::BAD_REQUEST,
     audience: |a| *a == Audience::Webex,
