@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use engage_api::types;
 use tracing::Instrument;
 
-use crate::customer::{ConversationUpdate, Customer, NewConversation, Queue, check_message_list};
+use crate::customer::Customer;
 use crate::error::{Error, Result};
 use crate::message::non_blank;
 use crate::outcome::{HasOutcome, Operation, Outcome};
+use crate::requests::{ConversationUpdate, NewConversation, Queue, check_message_list};
 use crate::{Channel, Client, Message};
 use wxcc_auth::Call;
 

@@ -71,13 +71,12 @@ mod error;
 mod message;
 mod outcome;
 mod region;
+mod requests;
 mod transcript;
 
 pub use client::{Client, ClientBuilder, Timeouts};
 pub use conversation::{Created, FoundConversation, Receipt, SearchOutcome};
-pub use customer::{
-    Channel, ConversationUpdate, CustomField, CustomFieldScope, Customer, NewConversation, Queue,
-};
+pub use customer::{Channel, Customer};
 pub use error::{ApiError, Error, Result, TypedErrors};
 pub use message::{
     Attachment, Buttons, Content, Direction, Header, InteractiveReply, List, Message,
@@ -85,6 +84,7 @@ pub use message::{
 };
 pub use outcome::{HasOutcome, Operation, Outcome, UnknownOutcome};
 pub use region::{EngageRegion, UnknownEngageRegion};
+pub use requests::{ConversationUpdate, CustomField, CustomFieldScope, NewConversation, Queue};
 pub use transcript::{MAX_PAGE_SIZE, Transcript, TranscriptPage};
 pub use wxcc_auth::ErrorKind;
 

@@ -40,6 +40,7 @@ mod region;
 mod request;
 pub mod search;
 mod statistics;
+mod subscriptions;
 mod tasks;
 pub mod webhooks;
 

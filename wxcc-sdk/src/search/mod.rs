@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod aggregation;
 mod filter;
 mod query;
 mod records;
@@ -35,8 +36,9 @@ use serde_json::{Map, Value};
 use wxcc_api::operations as ops;
 use wxcc_auth::Call;
 
+pub use aggregation::{Aggregation, AggregationType, Interval};
 pub use filter::{Field, FieldType, Filter, FilterValue, GlobalVariableType, MAX_FILTER_DEPTH, Op};
-pub use query::{Aggregation, AggregationType, Interval, Query, SortOrder, TimeComparator};
+pub use query::{Query, SortOrder, TimeComparator};
 pub use records::{
     AgentRef, AgentSession, AggregateRow, AggregateValue, CallbackData, Customer, IntervalInfo,
     Named, Page, QueueRef, Task, TaskLeg,
