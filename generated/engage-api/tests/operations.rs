@@ -49,3 +49,28 @@ async fn reads_are_signed() {
     assert!(page.messages.is_empty());
     mock.assert_calls_async(1).await;
 }
+
+/// The id every generated operation reports to the hooks is in the table, so the signer never
+/// has to guess an operation's access class (an unknown id would count as a write).
+#[test]
+fn every_id_the_hooks_see_is_in_the_table() {
+    let generated = include_str!("../src/generated.rs");
+    let ids: Vec<&str> = generated
+        .split("operation_id: \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        engage_api::OPERATIONS.len(),
+        "one id per operation"
+    );
+    let unknown: Vec<&&str> = ids
+        .iter()
+        .filter(|id| engage_api::OPERATIONS.get(id).is_none())
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "ids the signer does not know: {unknown:?}"
+    );
+}

@@ -218,3 +218,28 @@ fn the_operation_table_classifies_every_operation() {
     );
     assert!(unknown.len() < 80, "{}", unknown.len());
 }
+
+/// The id every generated operation reports to the hooks is in the table, so the signer never
+/// has to guess an operation's access class (an unknown id would count as a write).
+#[test]
+fn every_id_the_hooks_see_is_in_the_table() {
+    let generated = include_str!("../src/generated.rs");
+    let ids: Vec<&str> = generated
+        .split("operation_id: \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        wxcc_api::OPERATIONS.len(),
+        "one id per operation"
+    );
+    let unknown: Vec<&&str> = ids
+        .iter()
+        .filter(|id| wxcc_api::OPERATIONS.get(id).is_none())
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "ids the signer does not know: {unknown:?}"
+    );
+}
