@@ -470,7 +470,16 @@ impl<F: TokenFetcher> TokenSource for TokenCache<F> {
     }
 
     fn token(&self) -> TokenFuture<'_> {
-        Box::pin(self.get())
+        // The hot path, a fresh cached token, answers without building the fetch's state
+        // machine (which carries the whole fetch path and costs more than the read itself).
+        let fresh = {
+            let inner = &self.inner;
+            read(&inner.state).fresh(inner.clock.now())
+        };
+        match fresh {
+            Some(token) => Box::pin(std::future::ready(Ok(token))),
+            None => Box::pin(self.get()),
+        }
     }
 
     fn invalidate(&self, rejected: &SecretString) {

@@ -1,5 +1,7 @@
 //! Path-only requests: what the spec lacks, sent like every other call.
 
+use std::fmt;
+
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,7 +34,6 @@ use crate::error::{Error, Result};
 /// println!("{sites}");
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 #[must_use]
 pub struct PathRequest<'a> {
     client: &'a Client,
@@ -40,6 +41,21 @@ pub struct PathRequest<'a> {
     path: String,
     query: Vec<(String, String)>,
     body: Option<std::result::Result<Value, String>>,
+}
+
+impl fmt::Debug for PathRequest<'_> {
+    /// Method, path and query names only: query values and the body may hold personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PathRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query",
+                &self.query.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {

@@ -65,14 +65,15 @@ fn generates_with_only_unsupported_bodies_skipped(file: &str) {
         generated.known_reads, generated.unclassified
     );
     assert!(generated.known_reads >= 8, "{}", generated.known_reads);
+    // Compared without whitespace: the layout of the generated file is prettyplease's.
+    let operations: String = generated
+        .operations
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     for path in ["/search", "/v1/captures/query"] {
-        let entry = format!(
-            "method: \"POST\",\n            path: \"{path}\",\n            access: Access::Read,"
-        );
-        assert!(
-            generated.operations.contains(&entry),
-            "{path} is not a read"
-        );
+        let entry = format!("method:\"POST\",path:\"{path}\",access:Access::Read,");
+        assert!(operations.contains(&entry), "{path} is not a read");
     }
     let audit = xtask::open_enums::audit(&syn::parse_file(&generated.client).unwrap());
     eprintln!("{file}: {} open string enums", audit.open.len());

@@ -60,3 +60,91 @@ fn presented_token(request: &Request) -> Option<SecretString> {
     let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
     value.strip_prefix("Bearer ").map(SecretString::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::{AccessToken, StaticToken, TokenFuture};
+
+    /// Hands out `t1`, then `t2` once `t1` was invalidated.
+    #[derive(Debug, Default)]
+    struct Rotating {
+        invalidated: Mutex<Vec<String>>,
+    }
+
+    impl TokenSource for Rotating {
+        fn name(&self) -> &str {
+            "rotating"
+        }
+
+        fn token(&self) -> TokenFuture<'_> {
+            let rotated = !self.invalidated.lock().unwrap().is_empty();
+            Box::pin(async move { Ok(AccessToken::new(if rotated { "t2" } else { "t1" })) })
+        }
+
+        fn invalidate(&self, rejected: &SecretString) {
+            self.invalidated
+                .lock()
+                .unwrap()
+                .push(rejected.expose_secret().to_owned());
+        }
+    }
+
+    fn signed(token: &str) -> Request {
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            "http://127.0.0.1:9/x".parse().unwrap(),
+        );
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        request
+    }
+
+    fn bearer_of(request: &Request) -> &str {
+        request.headers()[AUTHORIZATION].to_str().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_401_is_answered_once_with_a_fresh_different_token() {
+        let source = Rotating::default();
+        let mut stage = RefreshOn401::new(&source);
+        let replay = stage.replay(Some(signed("t1"))).await.unwrap();
+        assert_eq!(bearer_of(&replay), "Bearer t2");
+        assert_eq!(*source.invalidated.lock().unwrap(), ["t1"]);
+        // Once per call: a second 401 goes to the caller.
+        assert!(stage.replay(Some(signed("t2"))).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_same_token_again_or_no_copy_of_the_request_ends_the_stage() {
+        let source = StaticToken::new("static", "t1");
+        assert!(
+            RefreshOn401::new(&source)
+                .replay(Some(signed("t1")))
+                .await
+                .is_none()
+        );
+        let rotating = Rotating::default();
+        assert!(RefreshOn401::new(&rotating).replay(None).await.is_none());
+    }
+
+    #[test]
+    fn only_a_401_applies() {
+        let source = Rotating::default();
+        let stage = RefreshOn401::new(&source);
+        let answer = |status: u16| {
+            Ok(reqwest::Response::from(
+                http::Response::builder()
+                    .status(status)
+                    .body(Vec::<u8>::new())
+                    .unwrap(),
+            ))
+        };
+        assert!(stage.applies(&answer(401)));
+        assert!(!stage.applies(&answer(403)));
+        assert!(!stage.applies(&answer(200)));
+    }
+}

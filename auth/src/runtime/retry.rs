@@ -408,6 +408,62 @@ mod tests {
         }
     }
 
+    /// A clock stopped at one instant, to read an HTTP-date `Retry-After` against.
+    #[derive(Debug)]
+    struct Stopped(chrono::DateTime<chrono::Utc>);
+
+    impl Clock for Stopped {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            self.0
+        }
+    }
+
+    fn response(status: u16, retry_after: &str) -> reqwest::Result<reqwest::Response> {
+        let mut response = http::Response::builder().status(status);
+        if !retry_after.is_empty() {
+            response = response.header(RETRY_AFTER, retry_after);
+        }
+        Ok(reqwest::Response::from(
+            response.body(Vec::<u8>::new()).unwrap(),
+        ))
+    }
+
+    #[tokio::test]
+    async fn the_retry_stage_reads_an_http_date_on_the_injected_clock() {
+        // Tue, 14 Nov 2023 22:13:20 GMT is 1_700_000_000.
+        let clock = Stopped(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        let policy = RetryPolicy::default();
+        let stage = Retry::start(&policy, &clock, false);
+        let wait = stage
+            .wait_after(&response(429, "Tue, 14 Nov 2023 22:13:30 GMT"), 1)
+            .unwrap();
+        // Ten seconds on the injected clock (plus up to a quarter of jitter), whatever the
+        // system clock says.
+        assert!(
+            wait >= Duration::from_secs(10) && wait <= Duration::from_millis(12_500),
+            "{wait:?}"
+        );
+        assert_eq!(stage.wait_after(&response(200, ""), 1), None);
+        assert_eq!(
+            stage.wait_after(&response(503, ""), 1),
+            None,
+            "a write is not replayed"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_retry_stage_gives_up_when_the_wait_would_pass_the_deadline() {
+        let clock = Stopped(chrono::Utc::now());
+        let policy = RetryPolicy {
+            deadline: Some(Duration::from_secs(5)),
+            ..RetryPolicy::default()
+        };
+        let stage = Retry::start(&policy, &clock, true);
+        assert!(stage.wait_after(&response(429, "4"), 1).is_some());
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(stage.wait_after(&response(429, "4"), 1), None);
+    }
+
     #[test]
     fn backoff_grows_and_is_capped() {
         let policy = RetryPolicy::default();

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::task::Poll;
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Request, Response};
@@ -179,15 +180,21 @@ impl Signer {
         // Getting the token counts against the overall deadline (the retry policy's, which a
         // `Transport` caps at its overall timeout), so a hanging token endpoint cannot hold a
         // call made through the generated clients longer than the call itself may take.
-        let token = match self.inner.retry.deadline {
-            Some(limit) => tokio::time::timeout(limit, source.token())
-                .await
-                .map_err(|_| Error::Timeout {
-                    source_name: source.name().to_owned(),
-                    after: limit,
-                })??,
-            None => source.token().await?,
-        };
+        let mut pending = source.token();
+        // A cached token is ready at the first poll; only a fetch needs the timer (registering
+        // one per request would cost more than reading the token).
+        let first = std::future::poll_fn(|cx| Poll::Ready(pending.as_mut().poll(cx))).await;
+        let token =
+            match (first, self.inner.retry.deadline) {
+                (Poll::Ready(token), _) => token?,
+                (Poll::Pending, Some(limit)) => tokio::time::timeout(limit, pending)
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        source_name: source.name().to_owned(),
+                        after: limit,
+                    })??,
+                (Poll::Pending, None) => pending.await?,
+            };
         let headers = request.headers_mut();
         headers.remove(API_VERSION_HEADER);
         if !headers.contains_key(TRACKING_ID_HEADER) {
