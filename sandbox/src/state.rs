@@ -221,7 +221,7 @@ pub(crate) const LOG_LIMIT: usize = 100_000;
 
 impl Shared {
     pub(crate) fn now_ms() -> i64 {
-        chrono::Utc::now().timestamp_millis()
+        crate::data::now_ms()
     }
 
     /// Tasks created through `POST /v1/tasks` so far.
