@@ -8,20 +8,23 @@ use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::same_org;
-use crate::api::{Call, Fail, Reply};
-use crate::data::{Channel, DAY, MINUTE, Task, TaskState, Termination};
-use crate::state::{Shared, lock};
+use super::{WxccState, same_org};
+use crate::data::{Channel, DAY, MINUTE, Task, TaskState, Termination, now_ms};
+use crate::http::{Call, Fail, Reply};
+use crate::sync::lock;
 use crate::tz::Zone;
 
-fn meta(call: &Call<'_>) -> Value {
-    json!({ "orgId": call.shared.data.org_id })
+fn meta(call: &Call<'_, WxccState>) -> Value {
+    json!({ "orgId": call.state.data.org_id })
 }
 
 /// Every task: the seeded ones and those created through the API.
-fn with_tasks<T>(call: &Call<'_>, f: impl FnOnce(&mut dyn Iterator<Item = &Task>) -> T) -> T {
-    let created = call.shared.created_tasks();
-    let mut all = call.shared.data.tasks.iter().chain(created.iter());
+fn with_tasks<T>(
+    call: &Call<'_, WxccState>,
+    f: impl FnOnce(&mut dyn Iterator<Item = &Task>) -> T,
+) -> T {
+    let created = call.state.created_tasks();
+    let mut all = call.state.data.tasks.iter().chain(created.iter());
     f(&mut all)
 }
 
@@ -39,7 +42,7 @@ struct CreateTask {
 }
 
 /// `POST /v1/tasks`.
-pub(crate) fn create_task(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn create_task(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let request: CreateTask = call.json()?;
     let destination = request
         .destination
@@ -51,7 +54,7 @@ pub(crate) fn create_task(call: &Call<'_>) -> Result<Reply, Fail> {
     let entry_point_id = request
         .entry_point_id
         .ok_or_else(|| Fail::bad("`entryPointId` is required"))?;
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let entry_point = data
         .entry_points
         .iter()
@@ -133,7 +136,7 @@ pub(crate) fn create_task(call: &Call<'_>) -> Result<Reply, Fail> {
         .unwrap_or(1) as u32;
     let task = Task {
         id: id.clone(),
-        created: Shared::now_ms(),
+        created: now_ms(),
         ended: None,
         channel: Channel::Telephony,
         outbound: outbound_type.is_some(),
@@ -171,7 +174,7 @@ pub(crate) fn create_task(call: &Call<'_>) -> Result<Reply, Fail> {
         callback: None,
         addresses: Some(Box::new((origin, destination))),
     };
-    lock(&call.shared.runtime).tasks.push(task);
+    lock(&call.state.runtime).tasks.push(task);
     Ok(Reply::Json(
         StatusCode::CREATED,
         json!({ "meta": meta(call), "data": { "id": id } }),
@@ -189,11 +192,11 @@ fn list_status(task: &Task) -> &'static str {
 }
 
 /// `GET /v1/tasks`.
-pub(crate) fn list_tasks(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn list_tasks(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let from = call
         .query_i64("from")?
         .ok_or_else(|| Fail::bad("`from` is required"))?;
-    let to = call.query_i64("to")?.unwrap_or_else(Shared::now_ms);
+    let to = call.query_i64("to")?.unwrap_or_else(now_ms);
     let page_size = call.query_i64("pageSize")?.unwrap_or(100);
     if !(1..=1000).contains(&page_size) {
         return Err(Fail::bad("`pageSize` must be between 1 and 1000"));
@@ -205,7 +208,7 @@ pub(crate) fn list_tasks(call: &Call<'_>) -> Result<Reply, Fail> {
     {
         return Err(Fail::bad(format!("unknown channel type `{bad}`")));
     }
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let items: Vec<Value> = with_tasks(call, |tasks| {
         tasks
             .filter(|t| t.created >= from && t.created < to)
@@ -239,7 +242,7 @@ pub(crate) fn list_tasks(call: &Call<'_>) -> Result<Reply, Fail> {
 }
 
 fn bounded(
-    call: &Call<'_>,
+    call: &Call<'_, WxccState>,
     name: &str,
     range: std::ops::RangeInclusive<i64>,
 ) -> Result<Option<i64>, Fail> {
@@ -259,7 +262,7 @@ fn bounded(
 /// `GET /v1/ewt`: the mean queue time of the tasks that left the queue for an agent in the
 /// look-back window; `204` with too few samples, too much variation (only when `maxCV` is
 /// given) or an unknown queue.
-pub(crate) fn estimated_wait_time(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn estimated_wait_time(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let queue_id = call
         .query("queueId")
         .ok_or_else(|| Fail::bad("`queueId` is required"))?
@@ -268,11 +271,11 @@ pub(crate) fn estimated_wait_time(call: &Call<'_>) -> Result<Reply, Fail> {
         .ok_or_else(|| Fail::bad("`lookbackMinutes` is required"))?;
     let max_cv = bounded(call, "maxCV", 1..=100)?;
     let min_samples = bounded(call, "minValidSamples", 1..=100)?.unwrap_or(5);
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let Some(queue) = data.queues.iter().position(|q| q.id == queue_id) else {
         return Ok(Reply::Empty(StatusCode::NO_CONTENT));
     };
-    let now = Shared::now_ms();
+    let now = now_ms();
     let since = now - lookback * MINUTE;
     let samples: Vec<f64> = with_tasks(call, |tasks| {
         tasks
@@ -308,7 +311,7 @@ pub(crate) fn estimated_wait_time(call: &Call<'_>) -> Result<Reply, Fail> {
 
 /// Validates a statistics window: rounded down to 15 minutes, under 24 hours, interval
 /// 15, 30 or 60.
-fn statistics_window(call: &Call<'_>) -> Result<(i64, i64, i64), Fail> {
+fn statistics_window(call: &Call<'_, WxccState>) -> Result<(i64, i64, i64), Fail> {
     let quarter = 15 * MINUTE;
     let from = call
         .query_i64("from")?
@@ -333,7 +336,7 @@ fn statistics_window(call: &Call<'_>) -> Result<(i64, i64, i64), Fail> {
     Ok((from, to, interval * MINUTE))
 }
 
-fn ids_param(call: &Call<'_>, name: &str) -> Result<Vec<String>, Fail> {
+fn ids_param(call: &Call<'_, WxccState>, name: &str) -> Result<Vec<String>, Fail> {
     let ids = call.query_list(name);
     if ids.len() > 100 {
         return Err(Fail::bad(format!("at most 100 `{name}`")));
@@ -351,10 +354,10 @@ fn average(values: &[i64]) -> f64 {
 
 /// `GET /v1/queues/statistics`: per queue, channel and interval (intervals without tasks are
 /// left out).
-pub(crate) fn queue_statistics(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn queue_statistics(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let (from, to, interval) = statistics_window(call)?;
     let queue_ids = ids_param(call, "queueIds")?;
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let mut groups: BTreeMap<(i64, u8), Vec<Task>> = BTreeMap::new();
     with_tasks(call, |tasks| {
         for task in tasks {
@@ -408,10 +411,10 @@ pub(crate) fn queue_statistics(call: &Call<'_>) -> Result<Reply, Fail> {
 }
 
 /// `GET /v1/agents/statistics`: per agent and interval, with a block per channel worked.
-pub(crate) fn agent_statistics(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn agent_statistics(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let (from, to, interval) = statistics_window(call)?;
     let agent_ids = ids_param(call, "agentIds")?;
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let mut groups: BTreeMap<(i64, u8), Vec<Task>> = BTreeMap::new();
     with_tasks(call, |tasks| {
         for task in tasks {
@@ -492,7 +495,7 @@ struct CaptureRequest {
 }
 
 /// `POST /v1/captures/query`: recordings of handled calls; unknown ids get empty arrays.
-pub(crate) fn query_captures(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn query_captures(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let request: CaptureRequest = call.json()?;
     let query = request
         .query
@@ -500,7 +503,7 @@ pub(crate) fn query_captures(call: &Call<'_>) -> Result<Reply, Fail> {
     if query
         .org_id
         .as_deref()
-        .is_some_and(|org| org != call.shared.data.org_id)
+        .is_some_and(|org| org != call.state.data.org_id)
     {
         return Err(Fail::forbidden(
             "the token is not authorized for that organization",
@@ -519,8 +522,8 @@ pub(crate) fn query_captures(call: &Call<'_>) -> Result<Reply, Fail> {
     if ids.len() > 10 {
         return Err(Fail::bad("at most 10 `taskIds`"));
     }
-    let data = &call.shared.data;
-    let expires = Shared::now_ms() + expiration * MINUTE;
+    let data = &call.state.data;
+    let expires = now_ms() + expiration * MINUTE;
     let segments = query.include_segments.unwrap_or(false);
     let items: Vec<Value> = ids
         .iter()
@@ -553,7 +556,7 @@ pub(crate) fn query_captures(call: &Call<'_>) -> Result<Reply, Fail> {
                                 "segment": count > 1,
                                 "attributes": {
                                     "fileName": name,
-                                    "filePath": format!("{}/captures/{}?expires={}", call.shared.base, name, expires),
+                                    "filePath": format!("{}/captures/{}?expires={}", call.state.base, name, expires),
                                     "startTime": s,
                                     "stopTime": e,
                                     "participants": [agent.clone(), customer.clone()],
@@ -609,7 +612,7 @@ fn required(value: Option<String>, name: &str) -> Result<String, Fail> {
 
 /// Validates a callback request and builds the stored record.
 fn callback_record(
-    call: &Call<'_>,
+    call: &Call<'_, WxccState>,
     request: CallbackRequest,
     id: String,
     created: i64,
@@ -621,7 +624,7 @@ fn callback_record(
     let start_time = required(request.start_time, "startTime")?;
     let end_time = required(request.end_time, "endTime")?;
     let queue_id = required(request.queue_id, "queueId")?;
-    let data = &call.shared.data;
+    let data = &call.state.data;
     if !data.queues.iter().any(|q| q.id == queue_id) {
         return Err(Fail::bad(format!("queue `{queue_id}` was not found")));
     }
@@ -645,7 +648,7 @@ fn callback_record(
             "`endTime` must be 30 minutes to 8 hours after `startTime`",
         ));
     }
-    let now = Shared::now_ms();
+    let now = now_ms();
     let start_at = zone.instant(date.and_time(start)).timestamp_millis();
     if start_at < now + 30 * MINUTE {
         return Err(Fail::bad(
@@ -695,18 +698,18 @@ fn public(record: &Value) -> Value {
 }
 
 /// `POST .../scheduled-callback`.
-pub(crate) fn create_callback(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn create_callback(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgId")?;
     let request: CallbackRequest = call.json()?;
     let id = uuid::Uuid::new_v4().to_string();
-    let record = callback_record(call, request, id, Shared::now_ms())?;
+    let record = callback_record(call, request, id, now_ms())?;
     let reply = public(&record);
-    lock(&call.shared.runtime).callbacks.push(record);
+    lock(&call.state.runtime).callbacks.push(record);
     Ok(Reply::Json(StatusCode::CREATED, reply))
 }
 
 /// `GET .../scheduled-callback`: filter, sort, page.
-pub(crate) fn list_callbacks(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn list_callbacks(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgId")?;
     let page = call.query_i64("page")?.unwrap_or(0);
     let page_size = call.query_i64("pageSize")?.unwrap_or(50);
@@ -729,7 +732,7 @@ pub(crate) fn list_callbacks(call: &Call<'_>) -> Result<Reply, Fail> {
     };
     let number = call.query("callbackNumber");
     let assignee = call.query("assigneeAgent");
-    let mut records: Vec<Value> = lock(&call.shared.runtime)
+    let mut records: Vec<Value> = lock(&call.state.runtime)
         .callbacks
         .iter()
         .filter(|r| number.is_none_or(|n| r["callbackNumber"] == n))
@@ -755,7 +758,7 @@ pub(crate) fn list_callbacks(call: &Call<'_>) -> Result<Reply, Fail> {
         .take(page_size)
         .map(public)
         .collect();
-    let org = &call.shared.data.org_id;
+    let org = &call.state.data.org_id;
     let link = |p: usize| {
         format!("/v1/callbacks/organization/{org}/scheduled-callback?page={p}&pageSize={page_size}")
     };
@@ -779,9 +782,9 @@ pub(crate) fn list_callbacks(call: &Call<'_>) -> Result<Reply, Fail> {
     ))
 }
 
-fn callback_index(call: &Call<'_>) -> Result<usize, Fail> {
+fn callback_index(call: &Call<'_, WxccState>) -> Result<usize, Fail> {
     let id = call.param("id");
-    lock(&call.shared.runtime)
+    lock(&call.state.runtime)
         .callbacks
         .iter()
         .position(|r| r["id"] == id)
@@ -789,10 +792,10 @@ fn callback_index(call: &Call<'_>) -> Result<usize, Fail> {
 }
 
 /// `GET .../scheduled-callback/{id}`.
-pub(crate) fn get_callback(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn get_callback(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgId")?;
     let index = callback_index(call)?;
-    let runtime = lock(&call.shared.runtime);
+    let runtime = lock(&call.state.runtime);
     let record = runtime
         .callbacks
         .get(index)
@@ -801,7 +804,7 @@ pub(crate) fn get_callback(call: &Call<'_>) -> Result<Reply, Fail> {
 }
 
 /// `PUT .../scheduled-callback/{id}`: replaces the callback.
-pub(crate) fn update_callback(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn update_callback(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgId")?;
     let index = callback_index(call)?;
     let request: CallbackRequest = call.json()?;
@@ -809,24 +812,24 @@ pub(crate) fn update_callback(call: &Call<'_>) -> Result<Reply, Fail> {
     if request.id.as_deref() != Some(id.as_str()) {
         return Err(Fail::bad("the body's `id` must match the path"));
     }
-    let created = lock(&call.shared.runtime)
+    let created = lock(&call.state.runtime)
         .callbacks
         .get(index)
         .and_then(|r| r["createdTimestamp"].as_i64())
-        .unwrap_or_else(Shared::now_ms);
+        .unwrap_or_else(now_ms);
     let record = callback_record(call, request, id, created)?;
     let reply = public(&record);
-    if let Some(slot) = lock(&call.shared.runtime).callbacks.get_mut(index) {
+    if let Some(slot) = lock(&call.state.runtime).callbacks.get_mut(index) {
         *slot = record;
     }
     Ok(Reply::Json(StatusCode::OK, reply))
 }
 
 /// `DELETE .../scheduled-callback/{id}`.
-pub(crate) fn delete_callback(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn delete_callback(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgId")?;
     let index = callback_index(call)?;
-    let mut runtime = lock(&call.shared.runtime);
+    let mut runtime = lock(&call.state.runtime);
     if index < runtime.callbacks.len() {
         runtime.callbacks.remove(index);
     }

@@ -1,26 +1,31 @@
 //! Webex Engage: the client-credentials token and the conversation state machine of
 //! `specs/engage` (whose paths and bodies are the project's model of the Engage nodes).
 //!
+//! The service keeps the tenant's conversations; its token endpoint issues through the
+//! identity layer, where the HTTP layer checks every conversation call.
+//!
 //! States: `queued` (created, reopened, transferred, or the last participant left) →
 //! `active` (a participant was added) → `onhold` → `closed`; `reopen` brings a closed
 //! conversation back to `queued` (never for live chat).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
 use chrono::{DateTime, SecondsFormat, Utc};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::SeededConversation;
-use crate::api::{self, AuthRules, Call, Fail, Op, Reply, Route};
-use crate::errors::{self, Shape};
-use crate::state::{Audience, ENGAGE_SCOPES, Shared, lock};
+use crate::data::Dataset;
+use crate::http::{self, AuthRules, Call, Fail, Handler, Reply, Route, Shape, errors};
+use crate::identity::{Audience, ENGAGE_SCOPES, Identity};
+use crate::sync::lock;
 
 /// Engage tokens last one hour (or the sandbox's access token lifetime, if shorter).
 const ENGAGE_TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -170,15 +175,32 @@ impl Conversation {
     }
 }
 
-/// Every conversation of the tenant.
-#[derive(Debug, Default)]
+/// What the Engage API reads and writes.
+#[derive(Debug)]
 pub(crate) struct EngageState {
-    conversations: Vec<Conversation>,
-    /// How many conversations [`seed_conversation`] created.
-    seeded: usize,
+    /// The seeded organization: the teams conversations queue for, the agents who join them.
+    data: Arc<Dataset>,
+    tenant: Mutex<Tenant>,
 }
 
 impl EngageState {
+    pub(crate) fn new(data: Arc<Dataset>) -> EngageState {
+        EngageState {
+            data,
+            tenant: Mutex::default(),
+        }
+    }
+}
+
+/// Every conversation of the tenant.
+#[derive(Debug, Default)]
+struct Tenant {
+    conversations: Vec<Conversation>,
+    /// How many conversations [`EngageState::seed_conversation`] created.
+    seeded: usize,
+}
+
+impl Tenant {
     fn get_mut(&mut self, id: &str) -> Result<&mut Conversation, Fail> {
         self.conversations
             .iter_mut()
@@ -264,7 +286,7 @@ fn check_channel(channel: &str) -> Result<(), Fail> {
     }
 }
 
-fn search(call: &Call<'_>) -> Result<Reply, Fail> {
+fn search(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let channel = call
         .query("channel")
         .ok_or_else(|| Fail::bad("`channel` is required"))?;
@@ -275,7 +297,7 @@ fn search(call: &Call<'_>) -> Result<Reply, Fail> {
     let biz = call
         .query("bizAddress")
         .ok_or_else(|| Fail::bad("`bizAddress` is required"))?;
-    let state = lock(&call.shared.engage);
+    let state = lock(&call.state.tenant);
     let in_reply_to = call.query("inReplyTo");
     let by_reply: Vec<&Conversation> = in_reply_to
         .map(|r| {
@@ -335,7 +357,7 @@ fn check_custom_fields(fields: &[CustomField]) -> Result<(), Fail> {
     Ok(())
 }
 
-fn create(call: &Call<'_>) -> Result<Reply, Fail> {
+fn create(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let request: CreateRequest = call.json()?;
     let channel = request
         .channel
@@ -356,8 +378,8 @@ fn create(call: &Call<'_>) -> Result<Reply, Fail> {
     let custom_fields = request.custom_fields.unwrap_or_default();
     check_custom_fields(&custom_fields)?;
     let messages = check_messages(request.messages.unwrap_or_default(), &[])?;
-    let team = call.shared.data.teams.first().map(|t| t.id.clone());
-    let mut state = lock(&call.shared.engage);
+    let team = call.state.data.teams.first().map(|t| t.id.clone());
+    let mut state = lock(&call.state.tenant);
     let open = state.conversations.iter().any(|c| {
         c.status != Status::Closed
             && c.channel == channel
@@ -393,8 +415,8 @@ fn create(call: &Call<'_>) -> Result<Reply, Fail> {
     ))
 }
 
-fn get(call: &Call<'_>) -> Result<Reply, Fail> {
-    let mut state = lock(&call.shared.engage);
+fn get(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
+    let mut state = lock(&call.state.tenant);
     let conversation = state.get_mut(call.param("conversationId"))?;
     Ok(Reply::Json(StatusCode::OK, conversation.full()))
 }
@@ -406,12 +428,12 @@ struct UpdateRequest {
     custom_fields: Option<Vec<CustomField>>,
 }
 
-fn update(call: &Call<'_>) -> Result<Reply, Fail> {
+fn update(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let request: UpdateRequest = call.json()?;
     if let Some(fields) = &request.custom_fields {
         check_custom_fields(fields)?;
     }
-    let mut state = lock(&call.shared.engage);
+    let mut state = lock(&call.state.tenant);
     let c = state.get_mut(call.param("conversationId"))?;
     if c.status == Status::Closed {
         return Err(Fail::conflict("the conversation is closed"));
@@ -435,17 +457,17 @@ fn update(call: &Call<'_>) -> Result<Reply, Fail> {
 
 /// Applies a state change to one conversation.
 fn change(
-    call: &Call<'_>,
+    call: &Call<'_, EngageState>,
     f: impl FnOnce(&mut Conversation) -> Result<(), Fail>,
 ) -> Result<Reply, Fail> {
-    let mut state = lock(&call.shared.engage);
+    let mut state = lock(&call.state.tenant);
     let c = state.get_mut(call.param("conversationId"))?;
     f(c)?;
     c.touch();
     Ok(receipt())
 }
 
-fn close(call: &Call<'_>) -> Result<Reply, Fail> {
+fn close(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     change(call, |c| {
         if c.status == Status::Closed {
             return Err(Fail::conflict("the conversation is already closed"));
@@ -456,7 +478,7 @@ fn close(call: &Call<'_>) -> Result<Reply, Fail> {
     })
 }
 
-fn reopen(call: &Call<'_>) -> Result<Reply, Fail> {
+fn reopen(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     change(call, |c| {
         if c.status != Status::Closed {
             return Err(Fail::conflict("only a closed conversation can be reopened"));
@@ -472,7 +494,7 @@ fn reopen(call: &Call<'_>) -> Result<Reply, Fail> {
     })
 }
 
-fn hold(call: &Call<'_>) -> Result<Reply, Fail> {
+fn hold(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     change(call, |c| match c.status {
         Status::Closed => Err(Fail::conflict("the conversation is closed")),
         Status::Onhold => Err(Fail::conflict("the conversation is already on hold")),
@@ -490,7 +512,7 @@ struct TransferRequest {
     queue_id: Option<String>,
 }
 
-fn transfer(call: &Call<'_>) -> Result<Reply, Fail> {
+fn transfer(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let request: TransferRequest = call.json()?;
     let queue_type = request
         .queue_type
@@ -498,7 +520,7 @@ fn transfer(call: &Call<'_>) -> Result<Reply, Fail> {
     let queue_id = request
         .queue_id
         .ok_or_else(|| Fail::bad("`queueId` is required"))?;
-    let data = &call.shared.data;
+    let data = &call.state.data;
     let known = match queue_type.as_str() {
         "team" => data.teams.iter().any(|t| t.id == queue_id),
         "skill" => data.skills.iter().any(|s| s.id == queue_id),
@@ -536,13 +558,13 @@ struct AppendRequest {
     messages: Option<Vec<Message>>,
 }
 
-fn append(call: &Call<'_>) -> Result<Reply, Fail> {
+fn append(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let request: AppendRequest = call.json()?;
     let messages = request
         .messages
         .filter(|m| !m.is_empty())
         .ok_or_else(|| Fail::bad("`messages` must hold at least one message"))?;
-    let mut state = lock(&call.shared.engage);
+    let mut state = lock(&call.state.tenant);
     let c = state.get_mut(call.param("conversationId"))?;
     if c.status == Status::Closed {
         return Err(Fail::conflict("the conversation is closed"));
@@ -553,7 +575,7 @@ fn append(call: &Call<'_>) -> Result<Reply, Fail> {
     Ok(receipt())
 }
 
-fn transcript(call: &Call<'_>) -> Result<Reply, Fail> {
+fn transcript(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let offset = call.query_i64("offset")?.unwrap_or(0);
     let limit = call.query_i64("limit")?.unwrap_or(10);
     if offset < 0 {
@@ -562,7 +584,7 @@ fn transcript(call: &Call<'_>) -> Result<Reply, Fail> {
     if !(1..=MAX_TRANSCRIPT_PAGE).contains(&limit) {
         return Err(Fail::bad("`limit` must be between 1 and 500"));
     }
-    let mut state = lock(&call.shared.engage);
+    let mut state = lock(&call.state.tenant);
     let c = state.get_mut(call.param("conversationId"))?;
     let messages: Vec<&Message> = c
         .messages
@@ -582,13 +604,13 @@ struct ParticipantRequest {
     participant_id: Option<String>,
 }
 
-fn add_participant(call: &Call<'_>) -> Result<Reply, Fail> {
+fn add_participant(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let request: ParticipantRequest = call.json()?;
     let agent = request
         .participant_id
         .filter(|p| !p.is_empty())
         .ok_or_else(|| Fail::bad("`participantId` is required"))?;
-    if !call.shared.data.agents.iter().any(|a| a.id == agent) {
+    if !call.state.data.agents.iter().any(|a| a.id == agent) {
         return Err(Fail::not_found(format!("no agent `{agent}`")));
     }
     change(call, |c| {
@@ -605,7 +627,7 @@ fn add_participant(call: &Call<'_>) -> Result<Reply, Fail> {
     })
 }
 
-fn remove_participant(call: &Call<'_>) -> Result<Reply, Fail> {
+fn remove_participant(call: &Call<'_, EngageState>) -> Result<Reply, Fail> {
     let agent = call.param("participantId").to_owned();
     change(call, |c| {
         let Some(at) = c.participants.iter().position(|p| *p == agent) else {
@@ -629,12 +651,15 @@ const MESSAGES_WRITE: &[&str] = &["conversations-messages:write"];
 const E: Shape = Shape::Engage;
 const ONE: &str = "/conversations/{conversationId}";
 
+/// What runs an Engage route.
+type Op = Handler<EngageState>;
+
 const fn route(
     method: &'static str,
     path: &'static str,
     scopes: &'static [&'static str],
     op: Op,
-) -> Route {
+) -> Route<Op> {
     Route {
         method,
         path,
@@ -645,58 +670,53 @@ const fn route(
 }
 
 /// The conversation routes (relative to the Engage base).
-static ROUTES: &[Route] = &[
-    route("GET", "/conversations", READ, Op::Sync(search)),
-    route("POST", "/conversations", WRITE, Op::Sync(create)),
-    route("GET", ONE, READ, Op::Sync(get)),
-    route("PATCH", ONE, WRITE, Op::Sync(update)),
+static ROUTES: &[Route<Op>] = &[
+    route("GET", "/conversations", READ, search),
+    route("POST", "/conversations", WRITE, create),
+    route("GET", ONE, READ, get),
+    route("PATCH", ONE, WRITE, update),
     route(
         "POST",
         "/conversations/{conversationId}/close",
         WRITE,
-        Op::Sync(close),
+        close,
     ),
     route(
         "POST",
         "/conversations/{conversationId}/reopen",
         WRITE,
-        Op::Sync(reopen),
+        reopen,
     ),
-    route(
-        "POST",
-        "/conversations/{conversationId}/hold",
-        WRITE,
-        Op::Sync(hold),
-    ),
+    route("POST", "/conversations/{conversationId}/hold", WRITE, hold),
     route(
         "POST",
         "/conversations/{conversationId}/transfer",
         WRITE,
-        Op::Sync(transfer),
+        transfer,
     ),
     route(
         "POST",
         "/conversations/{conversationId}/messages",
         MESSAGES_WRITE,
-        Op::Sync(append),
+        append,
     ),
     route(
         "GET",
         "/conversations/{conversationId}/messages",
         MESSAGES_READ,
-        Op::Sync(transcript),
+        transcript,
     ),
     route(
         "POST",
         "/conversations/{conversationId}/participants",
         WRITE,
-        Op::Sync(add_participant),
+        add_participant,
     ),
     route(
         "DELETE",
         "/conversations/{conversationId}/participants/{participantId}",
         WRITE,
-        Op::Sync(remove_participant),
+        remove_participant,
     ),
 ];
 
@@ -712,9 +732,24 @@ const RULES: AuthRules = AuthRules {
     audience: |a| matches!(a, Audience::Engage { .. }),
 };
 
+/// What the Engage routes reach: the identity layer (tokens, admission) and the API's state.
+#[derive(Clone)]
+struct RouterState {
+    identity: Arc<Identity>,
+    state: Arc<EngageState>,
+}
+
+/// The Engage routes, under `/engage/api/v1`.
+pub(crate) fn router(identity: Arc<Identity>, state: Arc<EngageState>) -> Router {
+    Router::new()
+        .route("/engage/api/v1/oauth/token", post(token))
+        .route("/engage/api/v1/{*rest}", any(dispatch))
+        .with_state(RouterState { identity, state })
+}
+
 /// `{engage_base}/**`.
-pub(crate) async fn dispatch(
-    State(shared): State<Arc<Shared>>,
+async fn dispatch(
+    State(engage): State<RouterState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -722,27 +757,24 @@ pub(crate) async fn dispatch(
 ) -> Response {
     let full = uri.path();
     let path = full.strip_prefix("/engage/api/v1").unwrap_or(full);
-    let (route, params) = match api::find(ROUTES, method.as_str(), path) {
+    let (route, params) = match http::find(ROUTES, method.as_str(), path) {
         Ok(found) => found,
         Err(status) => {
             return errors::respond(E, status, None, &format!("no operation {method} {path}"));
         }
     };
-    let grant = match api::admit(&shared, route, &headers, &RULES) {
+    let grant = match http::admit(&engage.identity, route, &headers, &RULES) {
         Ok(grant) => grant,
         Err(response) => return *response,
     };
     let call = Call {
-        shared: &shared,
+        state: &*engage.state,
         params,
-        query: api::query_pairs(&uri),
+        query: http::query_pairs(&uri),
         body: &body,
         grant,
     };
-    match route.op {
-        Op::Sync(handler) => api::render(handler(&call), E, &headers),
-        Op::Search => StatusCode::NOT_FOUND.into_response(),
-    }
+    http::render((route.op)(&call), E, &headers)
 }
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
@@ -760,8 +792,8 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// `POST {engage_base}/oauth/token`: client credentials (tenant id and secret).
-pub(crate) async fn token(
-    State(shared): State<Arc<Shared>>,
+async fn token(
+    State(engage): State<RouterState>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
@@ -795,7 +827,7 @@ pub(crate) async fn token(
             "only client_credentials is supported",
         );
     }
-    let tenant = lock(&shared.credentials).engage.clone();
+    let tenant = engage.identity.credentials().engage;
     if id != tenant.tenant_id || secret != tenant.tenant_secret.expose_secret() {
         return token_error(
             StatusCode::UNAUTHORIZED,
@@ -803,12 +835,14 @@ pub(crate) async fn token(
             "the client id or secret is wrong, or was rotated",
         );
     }
-    let lifetime = lock(&shared.settings)
+    let lifetime = engage
+        .identity
+        .settings()
         .access_lifetime
         .min(ENGAGE_TOKEN_LIFETIME);
-    let generation = *lock(&shared.engage_generation);
+    let generation = engage.identity.engage_generation();
     let scopes: Vec<String> = ENGAGE_SCOPES.iter().map(|s| (*s).to_owned()).collect();
-    let token = shared.issue_access(
+    let token = engage.identity.issue_access(
         id,
         scopes.clone(),
         Audience::Engage { generation },
@@ -827,57 +861,74 @@ pub(crate) async fn token(
         .into_response()
 }
 
-/// Creates a queued `api` conversation with `count` messages.
-pub(crate) fn seed_conversation(shared: &Shared, count: usize) -> SeededConversation {
-    let mut state = lock(&shared.engage);
-    state.seeded += 1;
-    let n = state.seeded;
-    let now = Utc::now();
-    let start = now - chrono::TimeDelta::seconds(count as i64);
-    let messages = (0..count)
-        .map(|i| Message {
-            alias_id: Some(format!("seed-{n}-{}", i + 1)),
-            direction: if i % 2 == 0 {
-                Direction::Inbound
-            } else {
-                Direction::Outbound
+/// An Engage conversation created by [`crate::Sandbox::seed_conversation`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeededConversation {
+    /// The conversation id.
+    pub id: String,
+    /// The channel (`api`).
+    pub channel: String,
+    /// The customer address.
+    pub customer_address: String,
+    /// The business address.
+    pub biz_address: String,
+    /// How many messages it holds.
+    pub messages: usize,
+}
+
+impl EngageState {
+    /// Creates a queued `api` conversation with `count` messages.
+    pub(crate) fn seed_conversation(&self, count: usize) -> SeededConversation {
+        let mut state = lock(&self.tenant);
+        state.seeded += 1;
+        let n = state.seeded;
+        let now = Utc::now();
+        let start = now - chrono::TimeDelta::seconds(count as i64);
+        let messages = (0..count)
+            .map(|i| Message {
+                alias_id: Some(format!("seed-{n}-{}", i + 1)),
+                direction: if i % 2 == 0 {
+                    Direction::Inbound
+                } else {
+                    Direction::Outbound
+                },
+                kind: MessageType::Text,
+                text: Some(format!("Message {} of {count}", i + 1)),
+                attachments: None,
+                timestamp: Some(time(start + chrono::TimeDelta::seconds(i as i64))),
+                redacted: None,
+                attempt_gw_delivery: None,
+                wab_interactive_response: None,
+                wab_buttons: None,
+                wab_list: None,
+            })
+            .collect();
+        let seeded = SeededConversation {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            channel: "api".to_owned(),
+            customer_address: format!("sandbox-user-{n}"),
+            biz_address: "sandbox-business".to_owned(),
+            messages: count,
+        };
+        state.conversations.push(Conversation {
+            id: seeded.id.clone(),
+            alias_id: Some(format!("seeded-{n}")),
+            channel: seeded.channel.clone(),
+            status: Status::Queued,
+            team_id: self.data.teams.first().map(|t| t.id.clone()),
+            user_id: None,
+            participants: Vec::new(),
+            customer: Customer {
+                address: seeded.customer_address.clone(),
+                name: Some(format!("Seeded Customer {n}")),
             },
-            kind: MessageType::Text,
-            text: Some(format!("Message {} of {count}", i + 1)),
-            attachments: None,
-            timestamp: Some(time(start + chrono::TimeDelta::seconds(i as i64))),
-            redacted: None,
-            attempt_gw_delivery: None,
-            wab_interactive_response: None,
-            wab_buttons: None,
-            wab_list: None,
-        })
-        .collect();
-    let seeded = SeededConversation {
-        id: uuid::Uuid::new_v4().simple().to_string(),
-        channel: "api".to_owned(),
-        customer_address: format!("sandbox-user-{n}"),
-        biz_address: "sandbox-business".to_owned(),
-        messages: count,
-    };
-    state.conversations.push(Conversation {
-        id: seeded.id.clone(),
-        alias_id: Some(format!("seeded-{n}")),
-        channel: seeded.channel.clone(),
-        status: Status::Queued,
-        team_id: shared.data.teams.first().map(|t| t.id.clone()),
-        user_id: None,
-        participants: Vec::new(),
-        customer: Customer {
-            address: seeded.customer_address.clone(),
-            name: Some(format!("Seeded Customer {n}")),
-        },
-        biz_address: seeded.biz_address.clone(),
-        context: json!({}),
-        created_at: start,
-        updated_at: now,
-        custom_fields: Vec::new(),
-        messages,
-    });
-    seeded
+            biz_address: seeded.biz_address.clone(),
+            context: json!({}),
+            created_at: start,
+            updated_at: now,
+            custom_fields: Vec::new(),
+            messages,
+        });
+        seeded
+    }
 }
