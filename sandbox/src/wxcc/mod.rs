@@ -4,10 +4,13 @@
 //! Handlers see only this state through [`Call`]; tokens are checked by the HTTP layer
 //! against the identity layer before a handler runs.
 
+mod callbacks;
+mod captures;
 mod config;
-mod ops;
 mod routes;
+mod statistics;
 mod subscriptions;
+mod tasks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,6 +21,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use serde_json::{Value, json};
 
 use crate::data::{Dataset, Task, now_ms};
 use crate::http::{self, AuthRules, Call, Fail, Handler, Shape, errors};
@@ -184,4 +188,19 @@ fn same_org(call: &Call<'_, WxccState>, name: &str) -> Result<(), Fail> {
             "the token is not authorized for that organization",
         ))
     }
+}
+
+/// The `meta` block of a WxCC answer.
+fn meta(call: &Call<'_, WxccState>) -> Value {
+    json!({ "orgId": call.state.data.org_id })
+}
+
+/// Every task: the seeded ones and those created through the API.
+fn with_tasks<T>(
+    call: &Call<'_, WxccState>,
+    f: impl FnOnce(&mut dyn Iterator<Item = &Task>) -> T,
+) -> T {
+    let created = call.state.created_tasks();
+    let mut all = call.state.data.tasks.iter().chain(created.iter());
+    f(&mut all)
 }

@@ -2,7 +2,7 @@
 //! `specs/wxcc` and the handler that runs it. Data, so `served_routes` can list it for the
 //! test that compares it with the spec.
 
-use super::{Op, config, ops, subscriptions};
+use super::{Op, callbacks, captures, config, statistics, subscriptions, tasks};
 use crate::http::{Route, Shape};
 
 const CONFIG_READ: &[&str] = &["cjp:config", "cjp:config_read"];
@@ -37,47 +37,71 @@ const CALLBACK: &str = "/v1/callbacks/organization/{orgId}/scheduled-callback/{i
 /// More specific paths come first: the first match wins.
 pub(super) static ROUTES: &[Route<Op>] = &[
     route("POST", "/search", CONFIG_READ, A, Op::Search),
-    route("POST", "/v1/tasks", USER, A, Op::Sync(ops::create_task)),
+    route("POST", "/v1/tasks", USER, A, Op::Sync(tasks::create_task)),
     route(
         "GET",
         "/v1/tasks",
         USER_OR_CONFIG,
         A,
-        Op::Sync(ops::list_tasks),
+        Op::Sync(tasks::list_tasks),
     ),
     route(
         "GET",
         "/v1/ewt",
         CONFIG_OR_USER,
         A,
-        Op::Sync(ops::estimated_wait_time),
+        Op::Sync(statistics::estimated_wait_time),
     ),
     route(
         "GET",
         "/v1/queues/statistics",
         CONFIG_READ,
         A,
-        Op::Sync(ops::queue_statistics),
+        Op::Sync(statistics::queue_statistics),
     ),
     route(
         "GET",
         "/v1/agents/statistics",
         CONFIG_READ,
         A,
-        Op::Sync(ops::agent_statistics),
+        Op::Sync(statistics::agent_statistics),
     ),
     route(
         "POST",
         "/v1/captures/query",
         CONFIG_OR_USER,
         A,
-        Op::Sync(ops::query_captures),
+        Op::Sync(captures::query_captures),
     ),
-    route("GET", CALLBACKS, USER, A, Op::Sync(ops::list_callbacks)),
-    route("POST", CALLBACKS, USER, A, Op::Sync(ops::create_callback)),
-    route("GET", CALLBACK, USER, A, Op::Sync(ops::get_callback)),
-    route("PUT", CALLBACK, USER, A, Op::Sync(ops::update_callback)),
-    route("DELETE", CALLBACK, USER, A, Op::Sync(ops::delete_callback)),
+    route(
+        "GET",
+        CALLBACKS,
+        USER,
+        A,
+        Op::Sync(callbacks::list_callbacks),
+    ),
+    route(
+        "POST",
+        CALLBACKS,
+        USER,
+        A,
+        Op::Sync(callbacks::create_callback),
+    ),
+    route("GET", CALLBACK, USER, A, Op::Sync(callbacks::get_callback)),
+    route(
+        "PUT",
+        CALLBACK,
+        USER,
+        A,
+        Op::Sync(callbacks::update_callback),
+    ),
+    route(
+        "DELETE",
+        CALLBACK,
+        USER,
+        A,
+        Op::Sync(callbacks::delete_callback),
+    ),
     route(
         "GET",
         "/v1/subscriptions",
