@@ -105,7 +105,7 @@ pub(crate) struct Agent {
     pub team: usize,
     /// One channel id per [`Channel`], in [`Channel::index`] order.
     pub channel_ids: [String; 3],
-    /// Indexes into [`Dataset::sessions`] of this agent's sessions, by start time.
+    /// Indexes into [`Dataset::sessions`](super::Dataset::sessions) of this agent's sessions, by start time.
     pub sessions: Vec<usize>,
 }
 
@@ -258,7 +258,7 @@ impl Session {
 #[derive(Clone, Debug)]
 pub(crate) struct Leg {
     pub id: String,
-    /// Index into [`Dataset::tasks`].
+    /// Index into [`Dataset::tasks`](super::Dataset::tasks).
     pub task: u32,
     pub created: i64,
     pub ended: Option<i64>,
