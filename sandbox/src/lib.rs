@@ -99,32 +99,36 @@
 //! agent state, notification websockets, Journey and configuration writes are not served
 //! (`404`).
 
-mod api;
+// The modules by layer, each using only layers below it (`tests/layers.rs` checks):
+// ground (`rng`, `sync`, `tz`; then `data`, `faults`) ← `identity` ← `http` and `search` ←
+// the services (`oauth`, `wxcc`, `engage`) ← `app` ← this file.
+mod app;
 mod data;
 mod engage;
-mod errors;
 mod faults;
+mod http;
+mod identity;
 mod oauth;
 mod rng;
 mod search;
-mod served;
-mod server;
-mod state;
+mod sync;
 mod tz;
 mod wxcc;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use app::{RequestRecord, ServedRoute, Service, served_routes};
+pub use engage::SeededConversation;
 pub use faults::{Fault, FaultKind};
-pub use served::{ServedRoute, Service, served_routes};
+pub use identity::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
 
-use crate::state::{Settings, Shared, lock};
+use crate::app::App;
+use crate::identity::{Audience, Settings};
 
 /// Errors starting a sandbox.
 #[derive(Debug, thiserror::Error)]
@@ -141,119 +145,6 @@ pub enum SandboxError {
     /// The Search schema could not be built from its fact table (a defect of this crate).
     #[error("{0}")]
     Schema(String),
-}
-
-/// A Webex OAuth integration (authorization code grant).
-#[derive(Clone, Debug)]
-pub struct Integration {
-    /// The client id.
-    pub client_id: String,
-    /// The client secret.
-    pub client_secret: SecretString,
-    /// The one registered redirect URI (served by the sandbox at `/callback`).
-    pub redirect_uri: String,
-    /// The scopes the integration may be granted.
-    pub scopes: Vec<String>,
-}
-
-/// A Webex service app (machine account) authorized in the sandbox organization.
-#[derive(Clone, Debug)]
-pub struct ServiceAppCredentials {
-    /// The application id (path segment of the token call).
-    pub application_id: String,
-    /// The client id.
-    pub client_id: String,
-    /// The client secret.
-    pub client_secret: SecretString,
-    /// The organization the app is authorized in.
-    pub target_org_id: String,
-    /// The scopes its tokens carry.
-    pub scopes: Vec<String>,
-}
-
-/// The Engage tenant's client credentials.
-#[derive(Clone, Debug)]
-pub struct EngageTenant {
-    /// The tenant id (OAuth `client_id`).
-    pub tenant_id: String,
-    /// The current tenant secret (OAuth `client_secret`); see [`Sandbox::rotate_engage_secret`].
-    pub tenant_secret: SecretString,
-}
-
-/// Well-known ids in the seeded data, so tests and examples find interesting records.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KnownIds {
-    /// A caller who called many times (E.164 with `+`, as Search's `origin` holds it).
-    pub repeat_caller_ani: String,
-    /// How many inbound calls that caller made.
-    pub repeat_caller_calls: usize,
-    /// The agent who handled the caller's latest call.
-    pub last_agent_id: String,
-    /// That agent's name.
-    pub last_agent_name: String,
-    /// A telephony queue with recent traffic (enough samples for wait-time estimates).
-    pub queue_id: String,
-    /// Its name.
-    pub queue_name: String,
-    /// An inbound telephony entry point.
-    pub entry_point_id: String,
-    /// Its name.
-    pub entry_point_name: String,
-    /// A team.
-    pub team_id: String,
-    /// Its name.
-    pub team_name: String,
-}
-
-/// Everything needed to authenticate against the sandbox.
-#[derive(Clone, Debug)]
-pub struct Credentials {
-    /// The organization id (path and query parameter of many WxCC calls).
-    pub org_id: String,
-    /// The email of the administrator who authorizes integrations.
-    pub admin_email: String,
-    /// The OAuth integration.
-    pub integration: Integration,
-    /// The service app.
-    pub service_app: ServiceAppCredentials,
-    /// The Engage tenant.
-    pub engage: EngageTenant,
-    /// Well-known seeded ids.
-    pub known: KnownIds,
-}
-
-/// One request the sandbox received.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestRecord {
-    /// The HTTP method.
-    pub method: String,
-    /// The path, as sent (`/wxcc/v1/tasks`).
-    pub path: String,
-    /// The query string, if any.
-    pub query: Option<String>,
-    /// The status answered; `None` while the request is being handled, and for good when no
-    /// answer was sent: an injected fault dropped the connection, or the client gave up first
-    /// (during a delay fault, say).
-    pub status: Option<u16>,
-    /// Whether the request carried an `Authorization` header.
-    pub authorization: bool,
-    /// The request's `TrackingId` header, if any.
-    pub tracking_id: Option<String>,
-}
-
-/// An Engage conversation created by [`Sandbox::seed_conversation`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SeededConversation {
-    /// The conversation id.
-    pub id: String,
-    /// The channel (`api`).
-    pub channel: String,
-    /// The customer address.
-    pub customer_address: String,
-    /// The business address.
-    pub biz_address: String,
-    /// How many messages it holds.
-    pub messages: usize,
 }
 
 /// Options for a sandbox; see [`Sandbox::builder`].
@@ -330,33 +221,19 @@ impl SandboxBuilder {
             .local_addr()
             .map_err(|source| SandboxError::Bind { addr, source })?;
         let base = format!("http://{local}");
-        let data = Arc::new(data::Dataset::generate(self.seed, Shared::now_ms()));
-        let credentials = credentials(&data, &base);
-        let shared = Arc::new(Shared {
-            runtime: Mutex::new(wxcc::Runtime::new(&data)),
-            engage: Mutex::new(engage::EngageState::default()),
-            data,
-            schema: search::build().map_err(SandboxError::Schema)?,
-            base,
-            credentials: Mutex::new(credentials),
-            engage_generation: Mutex::new(0),
-            settings: Mutex::new(Settings {
-                access_lifetime: self.token_lifetime,
-                refresh_lifetime: self.refresh_lifetime,
-                rate_limit: self.rate_limit,
-            }),
-            tokens: Mutex::default(),
-            limiter: Mutex::default(),
-            faults: Mutex::default(),
-            log: Mutex::default(),
-            rng: Mutex::new(rng::Rng::new(self.seed).fork(99)),
-        });
+        let data = Arc::new(data::Dataset::generate(self.seed, data::now_ms()));
+        let settings = Settings {
+            access_lifetime: self.token_lifetime,
+            refresh_lifetime: self.refresh_lifetime,
+            rate_limit: self.rate_limit,
+        };
+        let app = App::new(data, base, settings).map_err(SandboxError::Schema)?;
         let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), rx));
+        let task = tokio::spawn(app::serve(listener, app.router(), rx));
         let started_in = began.elapsed();
         tracing::info!(%local, seed = self.seed, ?started_in, "wxcc sandbox listening");
         Ok(Sandbox {
-            shared,
+            app,
             addr: local,
             shutdown: Some(tx),
             task: Some(task),
@@ -365,72 +242,9 @@ impl SandboxBuilder {
     }
 }
 
-fn credentials(data: &data::Dataset, base: &str) -> Credentials {
-    let mut r = rng::Rng::new(data.seed).fork(11);
-    let tenant = 100_000 + r.below(900_000);
-    let mut hex = |n: usize| -> String {
-        let mut out = String::with_capacity(n);
-        while out.len() < n {
-            out.push_str(&format!("{:016x}", r.next_u64()));
-        }
-        out.truncate(n);
-        out
-    };
-    let scopes: Vec<String> = state::WEBEX_SCOPES
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    let service_scopes: Vec<String> = [
-        "cjp:config",
-        "cjp:config_read",
-        "cjp:config_write",
-        "cjp:user",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    let agent = data.agents.get(data.repeat_caller_agent);
-    let queue = data.queues.first();
-    let entry_point = data.entry_points.first();
-    let team = data.teams.first();
-    Credentials {
-        org_id: data.org_id.clone(),
-        admin_email: data.admin_email.clone(),
-        integration: Integration {
-            client_id: format!("C{}", hex(64)),
-            client_secret: SecretString::from(hex(64)),
-            redirect_uri: format!("{base}/callback"),
-            scopes,
-        },
-        service_app: ServiceAppCredentials {
-            application_id: format!("sandbox-app-{}", hex(24)),
-            client_id: format!("C{}", hex(64)),
-            client_secret: SecretString::from(hex(64)),
-            target_org_id: data.org_id.clone(),
-            scopes: service_scopes,
-        },
-        engage: EngageTenant {
-            tenant_id: tenant.to_string(),
-            tenant_secret: SecretString::from(hex(40)),
-        },
-        known: KnownIds {
-            repeat_caller_ani: data::REPEAT_CALLER_ANI.to_owned(),
-            repeat_caller_calls: data.tasks.iter().filter(|t| t.customer == 0).count(),
-            last_agent_id: agent.map(|a| a.id.clone()).unwrap_or_default(),
-            last_agent_name: agent.map(|a| a.name.clone()).unwrap_or_default(),
-            queue_id: queue.map(|q| q.id.clone()).unwrap_or_default(),
-            queue_name: queue.map(|q| q.name.to_owned()).unwrap_or_default(),
-            entry_point_id: entry_point.map(|e| e.id.clone()).unwrap_or_default(),
-            entry_point_name: entry_point.map(|e| e.name.to_owned()).unwrap_or_default(),
-            team_id: team.map(|t| t.id.clone()).unwrap_or_default(),
-            team_name: team.map(|t| t.name.to_owned()).unwrap_or_default(),
-        },
-    }
-}
-
 /// A running sandbox. Dropping it (or [`Sandbox::shutdown`]) stops the server.
 pub struct Sandbox {
-    shared: Arc<Shared>,
+    app: App,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -441,7 +255,7 @@ impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sandbox")
             .field("addr", &self.addr)
-            .field("seed", &self.shared.data.seed)
+            .field("seed", &self.app.data.seed)
             .finish()
     }
 }
@@ -469,23 +283,23 @@ impl Sandbox {
 
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
-        self.shared.base.clone()
+        self.app.base.clone()
     }
 
     /// The Webex OAuth base (`http://127.0.0.1:PORT/oauth/v1`); `/authorize`,
     /// `/access_token` and `/applications/{id}/token` hang off it.
     pub fn oauth_base(&self) -> String {
-        format!("{}/oauth/v1", self.shared.base)
+        format!("{}/oauth/v1", self.app.base)
     }
 
     /// The WxCC API base (`http://127.0.0.1:PORT/wxcc`), in place of a regional host.
     pub fn wxcc_base(&self) -> String {
-        format!("{}/wxcc", self.shared.base)
+        format!("{}/wxcc", self.app.base)
     }
 
     /// The Engage API base (`http://127.0.0.1:PORT/engage/api/v1`).
     pub fn engage_base(&self) -> String {
-        format!("{}/engage/api/v1", self.shared.base)
+        format!("{}/engage/api/v1", self.app.base)
     }
 
     /// The Engage token URL (`{engage_base}/oauth/token`).
@@ -495,12 +309,12 @@ impl Sandbox {
 
     /// The seeded credentials (the Engage secret as currently valid).
     pub fn credentials(&self) -> Credentials {
-        lock(&self.shared.credentials).clone()
+        self.app.identity.credentials()
     }
 
     /// The data seed.
     pub fn seed(&self) -> u64 {
-        self.shared.data.seed
+        self.app.data.seed
     }
 
     /// How long [`SandboxBuilder::start`] took, seeding included.
@@ -510,53 +324,46 @@ impl Sandbox {
 
     /// How many tasks the seeded data holds.
     pub fn task_count(&self) -> usize {
-        self.shared.data.tasks.len()
+        self.app.data.tasks.len()
     }
 
     /// Makes every refresh token issued so far invalid (`invalid_grant`), as when an
     /// administrator revokes the integration's grants.
     pub fn revoke_refresh_tokens(&self) {
-        lock(&self.shared.tokens).refresh.clear();
+        self.app.identity.revoke_refresh_tokens();
     }
 
     /// Expires every access token issued so far (WxCC and Engage); they now get `401`.
     pub fn expire_access_tokens(&self) {
-        let now = tokio::time::Instant::now();
-        for grant in lock(&self.shared.tokens).access.values_mut() {
-            grant.expires_at = grant.expires_at.min(now);
-        }
+        self.app.identity.expire_access_tokens();
     }
 
     /// Changes the lifetime of access tokens issued from now on.
     pub fn set_token_lifetime(&self, lifetime: Duration) {
-        lock(&self.shared.settings).access_lifetime = lifetime;
+        self.app.identity.set_access_lifetime(lifetime);
     }
 
     /// Changes the rate limit (requests per minute per client id; `None` disables it) and
     /// refills every client's allowance.
     pub fn set_rate_limit(&self, limit: Option<u32>) {
-        lock(&self.shared.settings).rate_limit = limit;
-        lock(&self.shared.limiter).reset();
+        self.app.identity.set_rate_limit(limit);
     }
 
     /// Rotates the Engage tenant secret and returns the new one. The old secret and every
     /// Engage token issued with it stop working (`401`).
     pub fn rotate_engage_secret(&self) -> String {
-        let secret = state::random_token();
-        *lock(&self.shared.engage_generation) += 1;
-        lock(&self.shared.credentials).engage.tenant_secret = SecretString::from(secret.clone());
-        secret
+        self.app.identity.rotate_engage_secret()
     }
 
     /// Issues a WxCC access token directly (no OAuth round trip) for the integration's
     /// client id with exactly these scopes, for tests of scope checks.
     pub fn mint_access_token(&self, scopes: &[&str]) -> String {
         let credentials = self.credentials();
-        let lifetime = lock(&self.shared.settings).access_lifetime;
-        self.shared.issue_access(
+        let lifetime = self.app.identity.settings().access_lifetime;
+        self.app.identity.issue_access(
             &credentials.integration.client_id,
             scopes.iter().map(|s| (*s).to_owned()).collect(),
-            state::Audience::Webex,
+            Audience::Webex,
             &credentials.admin_email,
             lifetime,
         )
@@ -564,40 +371,34 @@ impl Sandbox {
 
     /// Injects a fault.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.shared.faults).add(fault);
+        self.app.gate.inject(fault);
     }
 
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
+        self.app.gate.clear_faults();
     }
 
     /// The requests received so far, in order of arrival (the last 100,000). A request is
     /// logged as it arrives, before any fault delays it, so attempts a client gave up on count.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.log).iter().cloned().collect()
+        self.app.gate.requests()
     }
 
     /// How many requests with this method and path pattern (see [`Fault`]) were received.
     pub fn count_requests(&self, method: &str, path: &str) -> usize {
-        lock(&self.shared.log)
-            .iter()
-            .filter(|r| {
-                (method == "*" || r.method.eq_ignore_ascii_case(method))
-                    && faults::path_matches(path, &r.path)
-            })
-            .count()
+        self.app.gate.count_requests(method, path)
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
+        self.app.gate.clear_requests();
     }
 
     /// Creates an Engage conversation (channel `api`, status `queued`) holding `messages`
     /// messages, alternating inbound and outbound, for transcript paging tests.
     pub fn seed_conversation(&self, messages: usize) -> SeededConversation {
-        engage::seed_conversation(&self.shared, messages)
+        self.app.engage.seed_conversation(messages)
     }
 
     /// Stops the server and waits (up to 5 seconds) for open requests to finish.

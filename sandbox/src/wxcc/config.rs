@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::same_org;
-use crate::api::{Call, Fail, Reply};
+use super::{WxccState, same_org};
 use crate::data::{Channel, DAY, Dataset};
-use crate::state::lock;
+use crate::http::{Call, Fail, Reply};
+use crate::sync::lock;
 
 /// The resources served, by path segment.
-pub(crate) const RESOURCES: [&str; 7] = [
+pub(super) const RESOURCES: [&str; 7] = [
     "team",
     "user",
     "contact-service-queue",
@@ -26,7 +26,7 @@ pub(crate) const RESOURCES: [&str; 7] = [
 const MAX_PAGE_SIZE: usize = 1_000;
 
 /// Builds every configuration record from the data set.
-pub(crate) fn build(data: &Dataset) -> HashMap<&'static str, Vec<Value>> {
+pub(super) fn build(data: &Dataset) -> HashMap<&'static str, Vec<Value>> {
     let org = &data.org_id;
     let created = data.anchor - 400 * DAY;
     let updated = data.anchor - 30 * DAY;
@@ -175,7 +175,7 @@ pub(crate) fn build(data: &Dataset) -> HashMap<&'static str, Vec<Value>> {
     config
 }
 
-fn resource<'a>(call: &'a Call<'_>) -> Result<&'a str, Fail> {
+fn resource<'a>(call: &'a Call<'_, WxccState>) -> Result<&'a str, Fail> {
     let name = call.param("resource");
     RESOURCES
         .iter()
@@ -310,7 +310,7 @@ fn rsql_matches(filter: &Rsql, record: &Value) -> bool {
 
 /// Filtering, search, projection and paging shared by both list versions.
 fn select(
-    call: &Call<'_>,
+    call: &Call<'_, WxccState>,
     records: &[Value],
     search: bool,
 ) -> Result<(Vec<Value>, usize, usize, usize), Fail> {
@@ -362,15 +362,15 @@ fn select(
     Ok((items, total, page, page_size))
 }
 
-fn records(call: &Call<'_>, name: &str) -> Vec<Value> {
-    lock(&call.shared.runtime)
+fn records(call: &Call<'_, WxccState>, name: &str) -> Vec<Value> {
+    lock(&call.state.runtime)
         .config
         .get(name)
         .cloned()
         .unwrap_or_default()
 }
 
-fn single(call: &Call<'_>, items: Vec<Value>) -> Result<Option<Reply>, Fail> {
+fn single(call: &Call<'_, WxccState>, items: Vec<Value>) -> Result<Option<Reply>, Fail> {
     if call.query_bool("singleObjectResponse")? == Some(true) {
         let first = items
             .into_iter()
@@ -382,7 +382,7 @@ fn single(call: &Call<'_>, items: Vec<Value>) -> Result<Option<Reply>, Fail> {
 }
 
 /// `GET /organization/{orgid}/{resource}`: a bare array.
-pub(crate) fn list_v1(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn list_v1(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgid")?;
     let name = resource(call)?;
     let (items, ..) = select(call, &records(call, name), false)?;
@@ -393,7 +393,7 @@ pub(crate) fn list_v1(call: &Call<'_>) -> Result<Reply, Fail> {
 }
 
 /// `GET /organization/{orgid}/v2/{resource}`: a page with metadata and links.
-pub(crate) fn list_v2(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn list_v2(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgid")?;
     let name = resource(call)?;
     let (items, total, page, page_size) = select(call, &records(call, name), true)?;
@@ -401,7 +401,7 @@ pub(crate) fn list_v2(call: &Call<'_>) -> Result<Reply, Fail> {
         return Ok(reply);
     }
     let pages = total.div_ceil(page_size).max(1);
-    let org = &call.shared.data.org_id;
+    let org = &call.state.data.org_id;
     let link = |p: usize| format!("/organization/{org}/v2/{name}?page={p}&pageSize={page_size}");
     let mut links = json!({ "self": link(page), "first": link(0), "last": link(pages - 1) });
     if page + 1 < pages {
@@ -422,7 +422,7 @@ pub(crate) fn list_v2(call: &Call<'_>) -> Result<Reply, Fail> {
     ))
 }
 
-fn find_by(call: &Call<'_>, name: &str, key: &str, id: &str) -> Result<Reply, Fail> {
+fn find_by(call: &Call<'_, WxccState>, name: &str, key: &str, id: &str) -> Result<Reply, Fail> {
     records(call, name)
         .into_iter()
         .find(|r| r.get(key).and_then(Value::as_str) == Some(id))
@@ -431,14 +431,14 @@ fn find_by(call: &Call<'_>, name: &str, key: &str, id: &str) -> Result<Reply, Fa
 }
 
 /// `GET /organization/{orgid}/{resource}/{id}`.
-pub(crate) fn get_one(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn get_one(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgid")?;
     let name = resource(call)?;
     find_by(call, name, "id", call.param("id"))
 }
 
 /// `GET /organization/{orgid}/user/by-ci-user-id/{id}`.
-pub(crate) fn get_user_by_ci_id(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn get_user_by_ci_id(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     same_org(call, "orgid")?;
     find_by(call, "user", "ciUserId", call.param("id"))
 }

@@ -4,8 +4,10 @@ use axum::http::{StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{Call, Fail, Reply};
-use crate::state::{Shared, lock};
+use super::WxccState;
+use crate::data::now_ms;
+use crate::http::{Call, Fail, Reply};
+use crate::sync::lock;
 
 /// The event types a subscription may name: (name, resource, action).
 const EVENT_TYPES: &[(&str, &str, &str)] = &[
@@ -40,7 +42,7 @@ const RESOURCE_VERSIONS: &[(&str, &str)] = &[
 
 /// A stored subscription.
 #[derive(Clone, Debug)]
-pub(crate) struct Subscription {
+pub(super) struct Subscription {
     pub version: u8,
     pub id: String,
     pub name: String,
@@ -143,8 +145,8 @@ fn check_resource_version(version: &str) -> Result<(), Fail> {
     }
 }
 
-fn check_org(call: &Call<'_>, org: Option<&str>) -> Result<(), Fail> {
-    if org.is_some_and(|o| o != call.shared.data.org_id) {
+fn check_org(call: &Call<'_, WxccState>, org: Option<&str>) -> Result<(), Fail> {
+    if org.is_some_and(|o| o != call.state.data.org_id) {
         return Err(Fail::forbidden(
             "the token is not authorized for that organization",
         ));
@@ -152,11 +154,11 @@ fn check_org(call: &Call<'_>, org: Option<&str>) -> Result<(), Fail> {
     Ok(())
 }
 
-fn meta(call: &Call<'_>) -> Value {
-    json!({ "orgId": call.shared.data.org_id })
+fn meta(call: &Call<'_, WxccState>) -> Value {
+    json!({ "orgId": call.state.data.org_id })
 }
 
-fn create(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
+fn create(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     let body: Body = call.json()?;
     check_org(call, body.org_id.as_deref())?;
     let name = body
@@ -180,7 +182,7 @@ fn create(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
     } else {
         None
     };
-    let now = Shared::now_ms();
+    let now = now_ms();
     let subscription = Subscription {
         version,
         id: uuid::Uuid::new_v4().to_string(),
@@ -197,15 +199,15 @@ fn create(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
         last_updated_by: call.grant.subject.clone(),
     };
     let data = subscription.json();
-    lock(&call.shared.runtime).subscriptions.push(subscription);
+    lock(&call.state.runtime).subscriptions.push(subscription);
     Ok(Reply::Json(
         StatusCode::CREATED,
         json!({ "meta": meta(call), "data": data }),
     ))
 }
 
-fn list(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
-    let data: Vec<Value> = lock(&call.shared.runtime)
+fn list(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
+    let data: Vec<Value> = lock(&call.state.runtime)
         .subscriptions
         .iter()
         .filter(|s| s.version == version)
@@ -217,18 +219,18 @@ fn list(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
     ))
 }
 
-fn index(call: &Call<'_>, version: u8) -> Result<usize, Fail> {
+fn index(call: &Call<'_, WxccState>, version: u8) -> Result<usize, Fail> {
     let id = call.param("id");
-    lock(&call.shared.runtime)
+    lock(&call.state.runtime)
         .subscriptions
         .iter()
         .position(|s| s.version == version && s.id == id)
         .ok_or_else(|| Fail::not_found(format!("no subscription `{id}`")))
 }
 
-fn get(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
+fn get(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     let i = index(call, version)?;
-    let runtime = lock(&call.shared.runtime);
+    let runtime = lock(&call.state.runtime);
     let data = runtime
         .subscriptions
         .get(i)
@@ -240,7 +242,7 @@ fn get(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
     ))
 }
 
-fn update(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
+fn update(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     let i = index(call, version)?;
     let body: Body = call.json()?;
     check_org(call, body.org_id.as_deref())?;
@@ -262,7 +264,7 @@ fn update(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
             .ok_or_else(|| Fail::bad("`resourceVersion` is required"))?;
         check_resource_version(v)?;
     }
-    let mut runtime = lock(&call.shared.runtime);
+    let mut runtime = lock(&call.state.runtime);
     let subscription = runtime
         .subscriptions
         .get_mut(i)
@@ -285,7 +287,7 @@ fn update(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
     if version == 2 {
         subscription.resource_version = body.resource_version;
     }
-    subscription.last_updated_time = Shared::now_ms();
+    subscription.last_updated_time = now_ms();
     subscription.last_updated_by = call.grant.subject.clone();
     let data = subscription.json();
     Ok(Reply::Json(
@@ -294,9 +296,9 @@ fn update(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
     ))
 }
 
-fn delete(call: &Call<'_>, version: u8) -> Result<Reply, Fail> {
+fn delete(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     let i = index(call, version)?;
-    let mut runtime = lock(&call.shared.runtime);
+    let mut runtime = lock(&call.state.runtime);
     if i < runtime.subscriptions.len() {
         runtime.subscriptions.remove(i);
     }
@@ -313,10 +315,10 @@ fn event_types() -> Vec<Value> {
 macro_rules! versioned {
     ($($v1:ident, $v2:ident => $f:ident;)*) => {
         $(
-            pub(crate) fn $v1(call: &Call<'_>) -> Result<Reply, Fail> {
+            pub(super) fn $v1(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
                 $f(call, 1)
             }
-            pub(crate) fn $v2(call: &Call<'_>) -> Result<Reply, Fail> {
+            pub(super) fn $v2(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
                 $f(call, 2)
             }
         )*
@@ -332,7 +334,7 @@ versioned! {
 }
 
 /// `GET /v1/event-types`.
-pub(crate) fn event_types_v1(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn event_types_v1(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     Ok(Reply::Json(
         StatusCode::OK,
         json!({ "meta": meta(call), "data": event_types() }),
@@ -340,7 +342,7 @@ pub(crate) fn event_types_v1(call: &Call<'_>) -> Result<Reply, Fail> {
 }
 
 /// `GET /v2/event-types`.
-pub(crate) fn event_types_v2(call: &Call<'_>) -> Result<Reply, Fail> {
+pub(super) fn event_types_v2(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
     let versions: Vec<Value> = RESOURCE_VERSIONS
         .iter()
         .map(|(resource, version)| json!({ "resource": resource, "version": version }))
@@ -348,7 +350,7 @@ pub(crate) fn event_types_v2(call: &Call<'_>) -> Result<Reply, Fail> {
     Ok(Reply::Json(
         StatusCode::OK,
         json!({
-            "meta": { "orgId": call.shared.data.org_id, "resourceVersionList": versions },
+            "meta": { "orgId": call.state.data.org_id, "resourceVersionList": versions },
             "data": event_types(),
         }),
     ))

@@ -1,4 +1,5 @@
-//! The error bodies of each API group.
+//! The error bodies of each API group, in one place so every route of a group fails alike:
+//! handler failures, admission, unknown paths and injected faults.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

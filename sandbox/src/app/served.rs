@@ -1,5 +1,6 @@
 //! The routes the sandbox serves, as data: what a test compares with the spec's operation
-//! table, so a route and the spec cannot disagree.
+//! table, so a route and the spec cannot disagree. Part of the app because it gathers every
+//! service's table.
 
 /// Which API a route belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
