@@ -41,7 +41,7 @@ pub enum EventType {
     AgentStateChange,
     /// `agent:channel_state_change`
     AgentChannelStateChange,
-    /// `capture:available`: a recording can be fetched with [`Client::captures`].
+    /// `capture:available`: a recording can be fetched with [`Client::captures`](crate::Client::captures).
     CaptureAvailable,
     /// `task:new`
     TaskNew,
