@@ -113,6 +113,20 @@ pub struct ConnectorBuilder {
     http: Option<reqwest::Client>,
 }
 
+impl std::fmt::Debug for ConnectorBuilder {
+    /// Names, ids and scopes only; the client secret is never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectorBuilder")
+            .field("name", &self.name)
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("level", &self.level)
+            .field("scopes", &self.scopes)
+            .field("oauth_base", &self.oauth_base)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Connector {
     /// Starts building a connector for a Webex integration.
     pub fn builder(

@@ -27,6 +27,14 @@
 //!
 //! Secrets are [`SecretString`]s throughout; no `Debug`, `Display` or log output shows them.
 //!
+//! **Foreign types in this API.** These crates' types appear in public signatures, so a new
+//! major version of any of them is a breaking release of this crate: `reqwest` (`Request`,
+//! `Response`, `Client`, `Method`, `Url`, `StatusCode`, `HeaderMap`: the signer and transport
+//! work on reqwest's requests, as the generated clients do), `secrecy` (`SecretString`,
+//! re-exported), `chrono` (`DateTime<Utc>` in [`Clock`] and token expiries), `bytes` (`Bytes`
+//! in [`Reply`]) and `progenitor-client` ([`runtime::generated_call`] takes the generated
+//! clients' futures). Nothing else leaks.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use wxcc_auth::{AccessLevel, Connector, FileStore, TokenSource};
@@ -78,3 +86,8 @@ pub use token::AccessToken;
 
 /// Re-exported so callers can build and read secrets without naming `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

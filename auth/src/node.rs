@@ -207,6 +207,15 @@ pub struct NodeAuthorizationsBuilder {
     http: Option<reqwest::Client>,
 }
 
+impl std::fmt::Debug for NodeAuthorizationsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeAuthorizationsBuilder")
+            .field("token_url", &self.token_url)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
 impl NodeAuthorizations {
     /// A registry whose authorizations get tokens from `token_url` (for Engage,
     /// `<regional base>/oauth/token`).

@@ -70,6 +70,20 @@ pub struct ServiceAppBuilder {
     http: Option<reqwest::Client>,
 }
 
+impl std::fmt::Debug for ServiceAppBuilder {
+    /// Names and ids only; the client secret and the seed token are never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceAppBuilder")
+            .field("name", &self.name)
+            .field("application_id", &self.application_id)
+            .field("client_id", &self.client_id)
+            .field("target_org_id", &self.target_org_id)
+            .field("level", &self.level)
+            .field("oauth_base", &self.oauth_base)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ServiceApp {
     /// Starts building a service app.
     pub fn builder(

@@ -130,7 +130,7 @@ proptest! {
         retry in any::<u32>(),
         token in any::<String>(),
     ) {
-        let policy = RetryPolicy { max_attempts, initial_backoff, max_backoff, max_retry_after, deadline };
+        let policy = RetryPolicy::default().with_max_attempts(max_attempts).with_initial_backoff(initial_backoff).with_max_backoff(max_backoff).with_max_retry_after(max_retry_after).with_deadline(deadline);
         let _ = policy.backoff(retry);
         let signer = Signer::new(StaticToken::new("s", token), OperationTable::empty()).with_retry_policy(policy);
         paused_runtime().block_on(async move {
@@ -183,8 +183,8 @@ proptest! {
         deadline in proptest::option::of(duration()),
         user_agent in any::<String>(),
     ) {
-        let policy = RetryPolicy { deadline, ..RetryPolicy::default() };
+        let policy = RetryPolicy::default().with_deadline(deadline);
         let signer = Signer::new(StaticToken::new("s", "t"), OperationTable::empty()).with_retry_policy(policy);
-        let _ = Transport::new(signer, Timeouts { connect, attempt, overall }, &user_agent);
+        let _ = Transport::new(signer, Timeouts::none().with_connect(connect).with_attempt(attempt).with_overall(overall), &user_agent);
     }
 }

@@ -97,10 +97,7 @@ async fn a_503_on_a_read_is_retried_up_to_the_policy() {
             then.status(503);
         })
         .await;
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().with_max_attempts(3);
     let signer = Signer::new(StaticToken::new("t", "tok"), OPS).with_retry_policy(policy);
     let response = send(&signer, server.url("/search"), "search")
         .await
@@ -136,10 +133,7 @@ async fn the_deadline_and_the_retry_after_budget_cap_waiting() {
             then.status(429).header("Retry-After", "30");
         })
         .await;
-    let tight = RetryPolicy {
-        deadline: Some(Duration::from_secs(10)),
-        ..RetryPolicy::default()
-    };
+    let tight = RetryPolicy::default().with_deadline(Some(Duration::from_secs(10)));
     let signer = Signer::new(StaticToken::new("t", "tok"), OPS).with_retry_policy(tight);
     let started = tokio::time::Instant::now();
     let response = send(&signer, server.url("/search"), "search")
@@ -153,10 +147,7 @@ async fn the_deadline_and_the_retry_after_budget_cap_waiting() {
     assert!(started.elapsed() < Duration::from_secs(1));
     mock.assert_calls_async(1).await;
 
-    let impatient = RetryPolicy {
-        max_retry_after: Duration::from_secs(5),
-        ..RetryPolicy::default()
-    };
+    let impatient = RetryPolicy::default().with_max_retry_after(Duration::from_secs(5));
     let signer = Signer::new(StaticToken::new("t", "tok"), OPS).with_retry_policy(impatient);
     assert_eq!(
         send(&signer, server.url("/search"), "search")
@@ -212,11 +203,9 @@ async fn a_retry_after_beyond_what_a_duration_holds_is_clamped_not_overflowed() 
         })
         .await;
     // A policy that accepts any wait: the server's value is all that bounds it.
-    let permissive = RetryPolicy {
-        max_retry_after: Duration::MAX,
-        deadline: Some(Duration::MAX),
-        ..RetryPolicy::default()
-    };
+    let permissive = RetryPolicy::default()
+        .with_max_retry_after(Duration::MAX)
+        .with_deadline(Some(Duration::MAX));
     let signer = Signer::new(StaticToken::new("t", "tok"), OPS).with_retry_policy(permissive);
     let started = tokio::time::Instant::now();
     let response = send(&signer, server.url("/search"), "search")

@@ -236,10 +236,8 @@ impl TokenSource for Hanging {
 /// endpoint must not hold them past the overall deadline.
 #[tokio::test(start_paused = true)]
 async fn getting_a_token_for_a_signed_request_stops_at_the_deadline() {
-    let policy = wxcc_auth::RetryPolicy {
-        deadline: Some(std::time::Duration::from_secs(3)),
-        ..wxcc_auth::RetryPolicy::default()
-    };
+    let policy =
+        wxcc_auth::RetryPolicy::default().with_deadline(Some(std::time::Duration::from_secs(3)));
     let signer = Signer::new(Hanging, OPS).with_retry_policy(policy);
     let started = tokio::time::Instant::now();
     let mut req = request("http://localhost/search");

@@ -74,10 +74,7 @@ async fn getting_a_token_counts_against_the_overall_deadline() {
     // A token endpoint that hangs: the cache would give up after its 30 s fetch timeout.
     fetcher.delay = Duration::from_secs(3600);
     let signer = Signer::new(cache(fetcher, clock), OperationTable::empty());
-    let timeouts = Timeouts {
-        overall: Some(Duration::from_secs(3)),
-        ..Timeouts::none()
-    };
+    let timeouts = Timeouts::none().with_overall(Some(Duration::from_secs(3)));
     let transport = Transport::new(signer, timeouts, "test").unwrap();
     let started = tokio::time::Instant::now();
     let error = transport

@@ -67,16 +67,11 @@ pub async fn run(
         .await
         .map_err(|e| e.to_string())?;
 
-    let retry = RetryPolicy {
-        max_attempts: 50,
-        max_retry_after: Duration::from_secs(60),
-        deadline: Some(Duration::from_secs(600)),
-        ..RetryPolicy::default()
-    };
-    let timeouts = wxcc_sdk::Timeouts {
-        overall: Some(Duration::from_secs(600)),
-        ..wxcc_sdk::Timeouts::default()
-    };
+    let retry = RetryPolicy::default()
+        .with_max_attempts(50)
+        .with_max_retry_after(Duration::from_secs(60))
+        .with_deadline(Some(Duration::from_secs(600)));
+    let timeouts = wxcc_sdk::Timeouts::default().with_overall(Some(Duration::from_secs(600)));
     let client = Client::builder()
         .base_url(sandbox.wxcc_base())
         .token_source(connector)

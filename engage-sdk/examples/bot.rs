@@ -232,19 +232,66 @@ async fn run(target: &Target, inbound: &Inbound) -> Result<(), BoxError> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn main() -> std::process::ExitCode {
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
+    init_tracing();
+    match start().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // A flow would take this edge.
+            let outcome = error
+                .downcast_ref::<Error>()
+                .map_or_else(|| "onError".to_owned(), |e| e.outcome().to_string());
+            eprintln!("failed -> {outcome}: {error}");
+            let mut cause = error.source();
+            while let Some(inner) = cause {
+                eprintln!("  caused by: {inner}");
+                cause = inner.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: bot [INBOUND_MESSAGE_JSON]
+
+Takes one inbound customer message into Webex Engage as a Webex Connect flow does with the
+Engage nodes, printing each node's outcome. The message is JSON with channel, from, to and text
+(for example {\"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"Hi\"});
+without one, a sample SMS is used. Offline by default (a local sandbox); set ENGAGE_TENANT_ID
+and the variables in the example's documentation for a real tenant. RUST_LOG=debug shows each
+request and retry.";
+
+/// Logs to stderr, filtered by `RUST_LOG` (`debug`, `wxcc_auth=debug,info`, ...); warnings
+/// only when it is unset.
+fn init_tracing() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| value.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::WARN));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_span_events(FmtSpan::CLOSE),
+        )
+        .with(filter)
+        .init();
+}
+
+async fn start() -> Result<(), BoxError> {
     let inbound = match std::env::args().nth(1) {
-        Some(json) => serde_json::from_str(&json)?,
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            format!("the message is not the JSON the bot expects ({e}); see --help")
+        })?,
         None => Inbound::sample(),
     };
     let target = connect().await?;
-    if let Err(error) = run(&target, &inbound).await {
-        // A flow would take this edge.
-        let outcome = error
-            .downcast_ref::<Error>()
-            .map_or_else(|| "onError".to_owned(), |e| e.outcome().to_string());
-        eprintln!("failed -> {outcome}: {error}");
-        std::process::exit(1);
-    }
-    Ok(())
+    run(&target, &inbound).await
 }

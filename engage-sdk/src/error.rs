@@ -338,6 +338,7 @@ impl HasOutcome for Error {
 /// nodes report); the numeric code table is not published, so branch on the
 /// [`status`](ApiError::status) or, better, on [`outcome()`](HasOutcome::outcome).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The operation that failed.
     pub operation: Operation,

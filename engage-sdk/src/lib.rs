@@ -90,3 +90,8 @@ pub use wxcc_auth::ErrorKind;
 
 pub use engage_api as api;
 pub use wxcc_auth as auth;
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

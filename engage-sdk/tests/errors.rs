@@ -88,12 +88,10 @@ async fn http_408_is_on_timeout() {
 
 #[tokio::test]
 async fn http_5xx_is_on_error_and_only_reads_are_replayed() {
-    let retry = RetryPolicy {
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    };
+    let retry = RetryPolicy::default()
+        .with_max_attempts(2)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(1));
     for op in Op::ALL {
         let (outcome, _, calls) = answer(op, 500, retry.clone()).await;
         assert_eq!(outcome, Outcome::OnError, "{op:?}");
@@ -145,10 +143,7 @@ async fn http_401_after_rejected_credentials_is_on_authorization_failure_with_re
 
 #[tokio::test(start_paused = true)]
 async fn http_429_waits_out_retry_after_then_is_on_error() {
-    let retry = RetryPolicy {
-        max_attempts: 2,
-        ..RetryPolicy::default()
-    };
+    let retry = RetryPolicy::default().with_max_attempts(2);
     for op in Op::ALL {
         let server = MockServer::start_async().await;
         let (method, path) = (op.method(), op.path());
@@ -197,10 +192,7 @@ async fn a_429_then_success_is_the_success_outcome() {
 
 #[tokio::test(start_paused = true)]
 async fn the_overall_timeout_is_on_timeout() {
-    let timeouts = Timeouts {
-        overall: Some(Duration::from_secs(5)),
-        ..Timeouts::none()
-    };
+    let timeouts = Timeouts::none().with_overall(Some(Duration::from_secs(5)));
     for op in Op::ALL {
         let server = MockServer::start_async().await;
         let (method, path) = (op.method(), op.path());
@@ -233,10 +225,7 @@ async fn an_attempt_timeout_is_on_timeout() {
                 .delay(Duration::from_secs(60));
         })
         .await;
-    let timeouts = Timeouts {
-        attempt: Some(Duration::from_secs(2)),
-        ..Timeouts::none()
-    };
+    let timeouts = Timeouts::none().with_attempt(Some(Duration::from_secs(2)));
     let client = common::static_client(&server, RetryPolicy::none(), timeouts);
     let error = client.close(CONVERSATION).await.unwrap_err();
     assert!(

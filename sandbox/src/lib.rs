@@ -126,6 +126,8 @@ pub use app::{RequestRecord, ServedRoute, Service, served_routes};
 pub use engage::SeededConversation;
 pub use faults::{Fault, FaultKind};
 pub use identity::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
+/// The scopes the sandbox grants: WxCC (the seeded integration and service app) and Engage.
+pub use identity::{ENGAGE_SCOPES, WEBEX_SCOPES};
 
 use crate::app::App;
 use crate::identity::{Audience, Settings};
@@ -151,6 +153,7 @@ pub enum SandboxError {
 #[derive(Clone, Debug)]
 pub struct SandboxBuilder {
     seed: u64,
+    host: std::net::IpAddr,
     port: u16,
     token_lifetime: Duration,
     refresh_lifetime: Duration,
@@ -161,6 +164,7 @@ impl Default for SandboxBuilder {
     fn default() -> Self {
         SandboxBuilder {
             seed: 42,
+            host: std::net::IpAddr::from([127, 0, 0, 1]),
             port: 0,
             token_lifetime: Duration::from_secs(12 * 3600),
             refresh_lifetime: Duration::from_secs(60 * 24 * 3600),
@@ -177,10 +181,19 @@ impl SandboxBuilder {
         self
     }
 
-    /// The port on 127.0.0.1 (default 0: a free port).
+    /// The port (default 0: a free port).
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1`: this machine only). `0.0.0.0` serves
+    /// containers and other machines; the base URLs then name that address, so clients on
+    /// other machines use the host's own name instead.
+    #[must_use]
+    pub fn host(mut self, host: std::net::IpAddr) -> Self {
+        self.host = host;
         self
     }
 
@@ -213,7 +226,7 @@ impl SandboxBuilder {
     /// a released build (a test builds the schema).
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         let began = std::time::Instant::now();
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let addr = SocketAddr::new(self.host, self.port);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| SandboxError::Bind { addr, source })?;
@@ -437,3 +450,8 @@ mod tests {
         send_sync::<super::Fault>();
     }
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -19,6 +19,11 @@
 //!
 //! The first run prints an authorization URL; open it, sign in, and paste the URL Webex
 //! redirects to. Later runs reuse (and refresh) the stored tokens.
+//!
+//! Words: a *connector* is a Webex OAuth integration a person authorizes once, after which it
+//! refreshes its own tokens; *Search* is WxCC's reporting API (GraphQL over tasks, agent
+//! sessions and task legs); an *ANI* is the caller's number. `RUST_LOG=debug` shows every
+//! request, one `wxcc.attempt` span per attempt.
 
 use std::io::BufRead as _;
 use std::sync::Arc;
@@ -29,8 +34,55 @@ use wxcc_sdk::{Client, Region};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+const USAGE: &str = "usage: route_to_last_agent [CALLER_NUMBER]
+
+Finds the agent a returning caller last spoke to, the way Cisco's last-agent routing does, and
+prints where to route the call. Offline by default (a local sandbox with seeded callers); set
+WXCC_CLIENT_ID and the variables in the example's documentation to use your organization.
+RUST_LOG=debug shows each request and retry.";
+
 #[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn main() -> std::process::ExitCode {
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
+    init_tracing();
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut cause = error.source();
+            while let Some(inner) = cause {
+                eprintln!("  caused by: {inner}");
+                cause = inner.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (`debug`, `wxcc_auth=debug,info`, ...); warnings
+/// only when it is unset.
+fn init_tracing() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| value.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::WARN));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_span_events(FmtSpan::CLOSE),
+        )
+        .with(filter)
+        .init();
+}
+
+async fn run() -> Result<(), BoxError> {
     let ani_argument = std::env::args().nth(1);
     // Keep the sandbox alive until the end of `main`.
     let (client, ani, _sandbox) = match std::env::var("WXCC_CLIENT_ID") {

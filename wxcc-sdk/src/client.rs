@@ -271,3 +271,24 @@ impl fmt::Debug for Client {
             .finish()
     }
 }
+
+impl fmt::Debug for ClientBuilder {
+    /// The base URL without credentials (and not at all when it does not parse: the text may
+    /// hold a password); the token source shows itself without secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base = self.base.as_deref().map(|raw| {
+            reqwest::Url::parse(raw.trim()).map_or_else(
+                |_| "[unparsable URL]".to_owned(),
+                |url| without_userinfo(&url),
+            )
+        });
+        f.debug_struct("ClientBuilder")
+            .field("base", &base)
+            .field("source", &self.source)
+            .field("org_id", &self.org_id)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}

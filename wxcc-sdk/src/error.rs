@@ -232,6 +232,7 @@ pub enum ErrorShape {
 
 /// An error response, parsed.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status.
     pub status: u16,

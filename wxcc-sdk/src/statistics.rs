@@ -17,6 +17,7 @@ use crate::error::{Error, Result, truncate};
 
 /// The length of the statistics buckets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StatisticsInterval {
     /// 15 minutes.
     FifteenMinutes,

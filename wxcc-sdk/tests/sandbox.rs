@@ -173,12 +173,10 @@ async fn a_burst_against_a_300_per_minute_limit_finishes_with_zero_failures() {
         .await
         .unwrap();
     let queue_id = sandbox.credentials().known.queue_id;
-    let patient = RetryPolicy {
-        max_attempts: 30,
-        max_retry_after: Duration::from_secs(60),
-        deadline: Some(Duration::from_secs(600)),
-        ..RetryPolicy::default()
-    };
+    let patient = RetryPolicy::default()
+        .with_max_attempts(30)
+        .with_max_retry_after(Duration::from_secs(60))
+        .with_deadline(Some(Duration::from_secs(600)));
     let client = client(&sandbox, connector(&sandbox).await, patient);
     let started = tokio::time::Instant::now();
     let results: Vec<_> = futures_util::stream::iter(0..400)

@@ -60,10 +60,7 @@ async fn a_503_on_a_write_is_not_retried_but_on_a_read_it_is() {
     let client = common::client_with(
         &server,
         StaticToken::new("t", "tok"),
-        RetryPolicy {
-            max_attempts: 3,
-            ..RetryPolicy::default()
-        },
+        RetryPolicy::default().with_max_attempts(3),
     );
     let error = client
         .create_task(NewTask::callback("+14085550123", "ep-1"))

@@ -24,11 +24,14 @@ use crate::{Access, Clock};
 /// use std::time::Duration;
 /// use wxcc_auth::RetryPolicy;
 ///
-/// let patient = RetryPolicy { max_attempts: 6, deadline: Some(Duration::from_secs(300)), ..RetryPolicy::default() };
+/// let patient = RetryPolicy::default()
+///     .with_max_attempts(6)
+///     .with_deadline(Some(Duration::from_secs(300)));
+/// assert_eq!(patient.max_attempts, 6);
 /// assert!(RetryPolicy::none().max_attempts == 1);
-/// # let _ = patient;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in total, the first included. `1` disables retries.
     pub max_attempts: u32,
@@ -55,6 +58,41 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Sets [`RetryPolicy::max_attempts`].
+    #[must_use]
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts;
+        self
+    }
+
+    /// Sets [`RetryPolicy::initial_backoff`].
+    #[must_use]
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_backoff`].
+    #[must_use]
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_retry_after`].
+    #[must_use]
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// Sets [`RetryPolicy::deadline`] (`None`: no deadline).
+    #[must_use]
+    pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// No retries at all.
     pub fn none() -> Self {
         Self {
@@ -192,12 +230,12 @@ impl<'a> Retry<'a> {
     }
 
     /// How long to wait before sending again after `result` of attempt `attempt` (1-based),
-    /// or `None` to hand `result` to the caller.
+    /// and why (for the next attempt's span), or `None` to hand `result` to the caller.
     pub(crate) fn wait_after(
         &self,
         result: &reqwest::Result<reqwest::Response>,
         attempt: u32,
-    ) -> Option<Duration> {
+    ) -> Option<(Duration, &'static str)> {
         let verdict = match result {
             Ok(response) => for_status(
                 self.policy,
@@ -220,7 +258,23 @@ impl<'a> Retry<'a> {
             tracing::debug!(?wait, "no retry: the deadline would pass");
             return None;
         }
-        Some(wait)
+        Some((wait, reason(result)))
+    }
+}
+
+/// Why a failed attempt is sent again, in words a log reader knows.
+fn reason(result: &reqwest::Result<reqwest::Response>) -> &'static str {
+    match result {
+        Ok(response) => match response.status().as_u16() {
+            429 => "rate limited (429)",
+            502 => "bad gateway (502)",
+            503 => "service unavailable (503)",
+            504 => "gateway timeout (504)",
+            _ => "error status",
+        },
+        Err(error) if error.is_connect() => "connection failed",
+        Err(error) if error.is_timeout() => "attempt timed out",
+        Err(_) => "request failed",
     }
 }
 
@@ -434,9 +488,10 @@ mod tests {
         let clock = Stopped(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap());
         let policy = RetryPolicy::default();
         let stage = Retry::start(&policy, &clock, false);
-        let wait = stage
+        let (wait, reason) = stage
             .wait_after(&response(429, "Tue, 14 Nov 2023 22:13:30 GMT"), 1)
             .unwrap();
+        assert_eq!(reason, "rate limited (429)");
         // Ten seconds on the injected clock (plus up to a quarter of jitter), whatever the
         // system clock says.
         assert!(

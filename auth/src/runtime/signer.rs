@@ -270,25 +270,30 @@ impl Signer {
         let retry = Retry::start(&inner.retry, &*inner.clock, replayable);
         let mut attempt = 1;
         let mut current = request;
+        let mut reason = None;
         loop {
             let spare = current.try_clone();
-            let result = attempt::send(client, current, attempt).await;
+            let result = attempt::send(client, current, attempt, reason).await;
             let next = if refresh.applies(&result) {
-                refresh.replay(spare).await
+                refresh
+                    .replay(spare)
+                    .await
+                    .map(|next| (next, "token refused (401); fresh token"))
             } else {
                 match (retry.wait_after(&result, attempt), spare) {
-                    (Some(wait), Some(next)) => {
-                        tracing::debug!(?wait, attempt, "retrying");
+                    (Some((wait, why)), Some(next)) => {
+                        tracing::debug!(?wait, attempt, reason = why, "retrying");
                         tokio::time::sleep(wait).await;
-                        Some(next)
+                        Some((next, why))
                     }
                     _ => None,
                 }
             };
-            let Some(next) = next else {
+            let Some((next, why)) = next else {
                 return result;
             };
             current = next;
+            reason = Some(why);
             attempt += 1;
         }
     }

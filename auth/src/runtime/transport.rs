@@ -13,11 +13,12 @@ use crate::{Access, Error, Signer};
 /// use std::time::Duration;
 /// use wxcc_auth::Timeouts;
 ///
-/// let patient = Timeouts { overall: Some(Duration::from_secs(600)), ..Timeouts::default() };
+/// let patient = Timeouts::default().with_overall(Some(Duration::from_secs(600)));
+/// assert_eq!(patient.attempt, Some(Duration::from_secs(30)));
 /// assert_eq!(Timeouts::none().attempt, None);
-/// # let _ = patient;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing a connection.
     pub connect: Option<Duration>,
@@ -38,6 +39,27 @@ impl Default for Timeouts {
 }
 
 impl Timeouts {
+    /// Sets [`Timeouts::connect`].
+    #[must_use]
+    pub const fn with_connect(mut self, connect: Option<Duration>) -> Self {
+        self.connect = connect;
+        self
+    }
+
+    /// Sets [`Timeouts::attempt`].
+    #[must_use]
+    pub const fn with_attempt(mut self, attempt: Option<Duration>) -> Self {
+        self.attempt = attempt;
+        self
+    }
+
+    /// Sets [`Timeouts::overall`].
+    #[must_use]
+    pub const fn with_overall(mut self, overall: Option<Duration>) -> Self {
+        self.overall = overall;
+        self
+    }
+
     /// No limits at all (for tests on a paused tokio clock, or callers with their own).
     pub const fn none() -> Self {
         Self {

@@ -90,3 +90,8 @@ impl progenitor_client::ClientHooks<wxcc_auth::Signer> for Client {
             .await
     }
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -5,6 +5,7 @@
 //! The one module (with the public API in `lib.rs`) that knows every service; the services
 //! know only the layers below them.
 
+mod control;
 mod gate;
 mod listener;
 mod request_log;
@@ -81,6 +82,11 @@ impl App {
             .layer(middleware::from_fn_with_state(
                 Arc::clone(&self.gate),
                 gate::pass,
+            ))
+            // Added after the gate's layer, so the gate does not wrap them.
+            .merge(control::router(
+                Arc::clone(identity),
+                Arc::clone(&self.gate),
             ))
     }
 }

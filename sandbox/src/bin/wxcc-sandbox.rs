@@ -1,7 +1,7 @@
 //! `wxcc-sandbox`: runs the sandbox as a process for other tools' tests.
 //!
 //! ```text
-//! wxcc-sandbox [--port N] [--seed S] [--token-lifetime SECONDS] [--rate-limit N|off]
+//! wxcc-sandbox [--host ADDR] [--port N] [--seed S] [--token-lifetime SECONDS] [--rate-limit N|off]
 //! ```
 //!
 //! Prints the base URLs and the seeded credentials, then serves until Ctrl-C.
@@ -12,16 +12,18 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 use wxcc_sandbox::Sandbox;
 
-const USAGE: &str =
-    "usage: wxcc-sandbox [--port N] [--seed S] [--token-lifetime SECONDS] [--rate-limit N|off]
+const USAGE: &str = "usage: wxcc-sandbox [--host ADDR] [--port N] [--seed S] [--token-lifetime SECONDS] [--rate-limit N|off]
 
-Runs the WxCC / Engage / Webex OAuth emulator on 127.0.0.1 until Ctrl-C.
+Runs the WxCC / Engage / Webex OAuth emulator until Ctrl-C. See the crate's README for a curl
+session (a token in one request, a WxCC call, a Search query, an Engage call).
+  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 for containers)
   --port N                 port to listen on (default 0: any free port)
   --seed S                 data seed (default 42)
   --token-lifetime SECONDS access token lifetime (default 43200)
   --rate-limit N|off       requests per minute per client id (default 300)";
 
 struct Args {
+    host: std::net::IpAddr,
     port: u16,
     seed: u64,
     token_lifetime: Option<u64>,
@@ -30,6 +32,7 @@ struct Args {
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut parsed = Args {
+        host: std::net::IpAddr::from([127, 0, 0, 1]),
         port: 0,
         seed: 42,
         token_lifetime: None,
@@ -51,6 +54,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
                 .ok_or_else(|| format!("{name} needs a value"))
         };
         match name.as_str() {
+            "--host" => {
+                parsed.host = value()?.parse().map_err(|_| {
+                    "--host must be an IP address such as 127.0.0.1 or 0.0.0.0".to_owned()
+                })?;
+            }
             "--port" => {
                 parsed.port = value()?
                     .parse()
@@ -97,7 +105,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = Sandbox::builder().port(args.port).seed(args.seed);
+    let mut builder = Sandbox::builder()
+        .host(args.host)
+        .port(args.port)
+        .seed(args.seed);
     if let Some(seconds) = args.token_lifetime {
         builder = builder.token_lifetime(Duration::from_secs(seconds));
     }
@@ -177,6 +188,21 @@ async fn main() -> ExitCode {
         "  team             {} ({})",
         c.known.team_name, c.known.team_id
     );
+    println!();
+    println!(
+        "  WxCC scopes      {}",
+        wxcc_sandbox::WEBEX_SCOPES.join(" ")
+    );
+    println!(
+        "  Engage scopes    {}",
+        wxcc_sandbox::ENGAGE_SCOPES.join(" ")
+    );
+    println!();
+    let base = sandbox.base_url();
+    println!("  a token          curl -s -X POST {base}/_sandbox/token");
+    println!("  an Engage token  curl -s -X POST '{base}/_sandbox/token?audience=engage'");
+    println!("  health           curl -s {base}/_sandbox/health");
+    println!("  request log      curl -s {base}/_sandbox/requests");
     println!();
     println!("Ctrl-C stops the sandbox.");
     if let Err(error) = tokio::signal::ctrl_c().await {

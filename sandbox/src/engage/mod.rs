@@ -27,6 +27,7 @@ use serde_json::json;
 
 pub(crate) use routes::served;
 pub use seed::SeededConversation;
+pub(crate) use token::ENGAGE_TOKEN_LIFETIME;
 
 use crate::data::Dataset;
 use crate::http::{self, AuthRules, Call, Fail, Handler, Reply, Shape, errors};

@@ -3,16 +3,18 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
-use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
 use super::RouterState;
+use crate::http::percent_decode;
 use crate::identity::{Audience, ENGAGE_SCOPES};
 
 /// Engage tokens last one hour (or the sandbox's access token lifetime, if shorter).
-const ENGAGE_TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
+pub(crate) const ENGAGE_TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
     (
@@ -28,9 +30,11 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-/// `POST {engage_base}/oauth/token`: client credentials (tenant id and secret).
+/// `POST {engage_base}/oauth/token`: client credentials (tenant id and secret), in the form
+/// body or as HTTP Basic credentials (RFC 6749 section 2.3.1 lets a client use either).
 pub(super) async fn token(
     State(engage): State<RouterState>,
+    headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
@@ -46,9 +50,10 @@ pub(super) async fn token(
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     };
+    let basic = basic_credentials(&headers);
     let (Some(id), Some(secret), Some(grant_type)) = (
-        field("client_id"),
-        field("client_secret"),
+        field("client_id").or(basic.as_ref().map(|(id, _)| id.as_str())),
+        field("client_secret").or(basic.as_ref().map(|(_, secret)| secret.as_str())),
         field("grant_type"),
     ) else {
         return token_error(
@@ -96,4 +101,20 @@ pub(super) async fn token(
         })),
     )
         .into_response()
+}
+
+/// The client id and secret of an `Authorization: Basic` header (each percent-encoded before
+/// base64, as RFC 6749 asks; plain values decode the same).
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine as _;
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((percent_decode(id), percent_decode(secret)))
 }

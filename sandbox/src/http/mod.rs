@@ -15,7 +15,7 @@ use axum::http::HeaderMap;
 pub(crate) use admission::{AuthRules, admit};
 pub(crate) use call::{Call, Fail, Handler, Reply, render};
 pub(crate) use errors::Shape;
-pub(crate) use routing::{Route, find, query_pairs};
+pub(crate) use routing::{Route, find, percent_decode, query_pairs};
 
 /// The error shape of the API group a full path (as sent) belongs to; for answers given
 /// before any service's route is known (unknown paths, injected faults).

@@ -9,7 +9,7 @@ use crate::data::{Dataset, REPEAT_CALLER_ANI};
 use crate::rng::Rng;
 
 /// Scopes every seeded Webex client may be granted.
-pub(crate) const WEBEX_SCOPES: &[&str] = &[
+pub const WEBEX_SCOPES: &[&str] = &[
     "cjp:config",
     "cjp:config_read",
     "cjp:config_write",
@@ -23,7 +23,7 @@ pub(crate) const WEBEX_SCOPES: &[&str] = &[
 ];
 
 /// Scopes an Engage token carries.
-pub(crate) const ENGAGE_SCOPES: &[&str] = &[
+pub const ENGAGE_SCOPES: &[&str] = &[
     "conversations:read",
     "conversations:write",
     "conversations-messages:read",

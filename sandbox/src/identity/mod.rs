@@ -15,8 +15,9 @@ use std::time::Duration;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
+pub(crate) use credentials::seeded;
 pub use credentials::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
-pub(crate) use credentials::{ENGAGE_SCOPES, seeded};
+pub use credentials::{ENGAGE_SCOPES, WEBEX_SCOPES};
 pub(crate) use tokens::{Audience, Grant, random_token};
 
 use crate::sync::lock;

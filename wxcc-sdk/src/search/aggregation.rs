@@ -6,6 +6,7 @@ use super::filter::{Filter, GlobalVariableType};
 
 /// An aggregation function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AggregationType {
     /// `count`
     Count,
@@ -109,6 +110,7 @@ impl Aggregation {
 
 /// Bucket size of an interval query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Interval {
     /// 15 minutes (windows up to a day).
     FifteenMinutes,

@@ -198,6 +198,16 @@ pub struct Search<R> {
     query: Arc<Query<R>>,
 }
 
+impl<R> fmt::Debug for Search<R> {
+    /// The client; the query's values may be personal data (phone numbers), so they are not
+    /// shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Search")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<R> Clone for Search<R> {
     fn clone(&self) -> Self {
         Self {
