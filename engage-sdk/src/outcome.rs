@@ -63,9 +63,11 @@ pub enum Outcome {
     TranscriptSuccess,
 
     // Add Participant.
-    /// Add participant: the agent was added.
+    /// Add participant: the agent was added. Spelled `OnAddParticipantSuccess`, with a capital
+    /// `O` unlike the other nodes, as the Add Participant node's outcome table spells it; a flow
+    /// matches that text, so it is kept.
     OnAddParticipantSuccess,
-    /// Add participant: refused.
+    /// Add participant: refused (`OnAddParticipantFailure`, spelled as the node spells it).
     OnAddParticipantFailure,
 
     // Remove Participant.

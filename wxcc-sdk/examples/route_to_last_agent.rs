@@ -22,7 +22,9 @@
 //!
 //! Words: a *connector* is a Webex OAuth integration a person authorizes once, after which it
 //! refreshes its own tokens; *Search* is WxCC's reporting API (GraphQL over tasks, agent
-//! sessions and task legs); an *ANI* is the caller's number. `RUST_LOG=debug` shows every
+//! sessions and task legs); an *ANI* is the caller's number; `cjp:` scopes are WxCC's OAuth
+//! scopes (`cjp:config_read` reads configuration and runs Search; a read-only connector asks
+//! for read scopes only). `RUST_LOG=debug` shows every
 //! request, one `wxcc.attempt` span per attempt.
 
 use std::io::BufRead as _;
