@@ -31,7 +31,11 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// `POST {engage_base}/oauth/token`: client credentials (tenant id and secret), in the form
-/// body or as HTTP Basic credentials (RFC 6749 section 2.3.1 lets a client use either).
+/// body or as HTTP Basic credentials. Cisco documents the form fields only (our notes,
+/// `reference/engage-api.md`), and that is what `wxcc-auth` sends, so no SDK test relies on
+/// Basic; it is accepted because RFC 6749 section 2.3.1 requires an OAuth server to accept it,
+/// and tools in other languages send it by default. Whether the real endpoint does is not
+/// known.
 pub(super) async fn token(
     State(engage): State<RouterState>,
     headers: HeaderMap,
