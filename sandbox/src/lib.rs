@@ -99,7 +99,7 @@
 //! agent state, notification websockets, Journey and configuration writes are not served
 //! (`404`).
 
-// The modules by layer, each using only layers below it (`tests/layers.rs` checks):
+// The modules by layer, each using only layers below it (`tests/it/layers.rs` checks):
 // ground (`rng`, `sync`, `tz`; then `data`, `faults`) ← `identity` ← `http` and `search` ←
 // the services (`oauth`, `wxcc`, `engage`) ← `app` ← this file.
 mod app;

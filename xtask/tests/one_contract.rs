@@ -4,7 +4,7 @@
 //!
 //! Test modules (`#[cfg(test)]` and below) and comments are not searched: tests may name the
 //! paths they expect. The sandbox (a server, checked against the spec by
-//! `sandbox/tests/routes.rs`), the benchmark's raw-reqwest baseline and the OAuth endpoints of
+//! `sandbox/tests/it/routes.rs`), the benchmark's raw-reqwest baseline and the OAuth endpoints of
 //! `wxcc-auth` (Webex identity, in no spec of this project) are outside this rule.
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,8 @@
+//! The integration tests of engage-api: the operation table, signing, open enums.
+//!
+//! One binary for all of them: one link instead of one per file, and one file in `target/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+mod open_enums;
+mod operations;
