@@ -233,7 +233,7 @@ impl Connector {
         }
         let core = self.core();
         let lifecycle = &core.lifecycle;
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         let generation = lifecycle.generation();
         let mut form = vec![
             ("grant_type", "authorization_code"),
@@ -251,9 +251,9 @@ impl Connector {
             .token
             .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
             .await?;
-        let previous = lifecycle.load().await?;
+        let previous = lifecycle.load(&lock).await?;
         let token = lifecycle
-            .persist(generation, issued, previous.as_ref(), None)
+            .persist(generation, issued, previous.as_ref(), None, &lock)
             .await?;
         self.cache.set(token);
         tracing::info!(source = %lifecycle.name, "connector authorized");
@@ -385,9 +385,9 @@ impl ConnectorFetcher {
         let core = &self.core;
         let lifecycle = &core.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         let generation = lifecycle.generation();
-        let Some(stored) = lifecycle.load().await? else {
+        let Some(stored) = lifecycle.load(&lock).await? else {
             return Err(lifecycle.require_reauthorization(
                 generation,
                 "it was never authorized; run the authorize step (authorization_request, then complete)",
@@ -429,7 +429,7 @@ impl ConnectorFetcher {
         {
             Ok(issued) => {
                 lifecycle
-                    .persist(generation, issued, Some(&stored), None)
+                    .persist(generation, issued, Some(&stored), None, &lock)
                     .await
             }
             Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(

@@ -119,6 +119,44 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A shared token store (such as Redis) cannot be reached or answered too slowly. Callers
+    /// holding a still-valid token keep being served it; the next fetch tries again after the
+    /// cache's backoff. Nothing stored was lost.
+    #[error(
+        "token store {store} is unavailable: {message}; check that it is running and reachable"
+    )]
+    StoreUnavailable {
+        /// The store, without credentials (`redis://host:port/db`).
+        store: String,
+        /// What failed.
+        message: String,
+    },
+    /// This process's lease on a shared store entry passed to another replica while it held
+    /// it (it stalled longer than the lease, or lost the store for that long), or the entry
+    /// changed since this holder read it. Nothing was written: what the other replica stored
+    /// stands, and the next call reads it.
+    #[error(
+        "the lease on token store entry `{key}` was lost: {reason}; the next call reads what the new holder stored"
+    )]
+    LeaseLost {
+        /// The store entry.
+        key: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// The client-side rate limit has no free slot before this call's deadline. Nothing was
+    /// sent.
+    #[error(
+        "the client-side rate limit has no free slot for `{source_name}` within this call's \
+         deadline (the next one is in {wait:?}); lower the call rate, give the call a longer \
+         deadline, or raise the limit if your tenant allows more"
+    )]
+    RateLimited {
+        /// The token source's name.
+        source_name: String,
+        /// How long until a slot frees up.
+        wait: std::time::Duration,
+    },
     /// An authorization, connector or store entry with this name already exists.
     #[error("the name `{name}` is already taken; names must be unique")]
     NameTaken {
@@ -166,7 +204,10 @@ impl Error {
             Error::TokenEndpoint { status, .. } => {
                 *status == 408 || *status == 429 || *status >= 500
             }
-            Error::Store { .. } => true,
+            Error::Store { .. }
+            | Error::StoreUnavailable { .. }
+            | Error::LeaseLost { .. }
+            | Error::RateLimited { .. } => true,
             _ => false,
         }
     }

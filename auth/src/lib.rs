@@ -59,6 +59,8 @@ mod error;
 mod file_store;
 mod node;
 mod oauth;
+#[cfg(feature = "redis")]
+mod redis;
 pub mod runtime;
 mod service_app;
 mod source;
@@ -75,9 +77,12 @@ pub use error::Error;
 pub use file_store::FileStore;
 pub use node::{Credentials, NodeAuthorization, NodeAuthorizations, NodeAuthorizationsBuilder};
 pub use oauth::{Status, WEBEX_OAUTH_BASE};
+#[cfg(feature = "redis")]
+pub use redis::{RedisRateLimiter, RedisStore, RedisStoreBuilder};
 pub use runtime::{
-    Call, CallError, ErrorKind, ErrorResponse, PathError, Reply, RetryPolicy, Signer,
-    TRACKING_ID_HEADER, Timeouts, Transport, TransportError, body, retry_after,
+    Call, CallError, ErrorKind, ErrorResponse, PathError, RateLimit, RateLimiter, Reply,
+    RetryPolicy, Signer, TRACKING_ID_HEADER, Timeouts, Transport, TransportError, body,
+    retry_after,
 };
 pub use service_app::{ServiceApp, ServiceAppBuilder};
 pub use source::{StaticToken, TokenFuture, TokenSource};

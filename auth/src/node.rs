@@ -323,7 +323,7 @@ impl NodeAuthorizations {
         // The entry lock is held from proving the credentials to handing out the token, so no
         // token call of the old credentials runs in between (they read the credentials under
         // the same lock), and a removal waits for it to end before deleting what it stored.
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         if fetcher.removed.load(Ordering::SeqCst) {
             return Err(removed(lifecycle));
         }
@@ -334,7 +334,7 @@ impl NodeAuthorizations {
             _ => {
                 let issued = fetcher.mint(&credentials).await?;
                 lifecycle
-                    .persist(generation, issued, None, Some(fingerprint))
+                    .persist(generation, issued, None, Some(fingerprint), &lock)
                     .await?
             }
         };
@@ -387,9 +387,9 @@ impl NodeAuthorizations {
             });
             node.cache.clear();
             // Whatever such a call stores before it releases the entry is deleted after it.
-            let _lock = fetcher.lifecycle.lock().await?;
+            let lock = fetcher.lifecycle.lock().await?;
             node.cache.clear();
-            fetcher.lifecycle.remove().await?;
+            fetcher.lifecycle.remove(&lock).await?;
         }
         Ok(())
     }
@@ -529,7 +529,7 @@ impl NodeFetcher {
         // The credentials and the generation are read under the entry lock, which
         // `reauthorize` holds while it swaps them: this call works with one set of credentials
         // throughout, and never with ones older than what the store holds.
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         if self.removed.load(Ordering::SeqCst) {
             return Err(removed(lifecycle));
         }
@@ -556,10 +556,10 @@ impl NodeFetcher {
             _ => {}
         }
         let fingerprint = credentials.fingerprint();
-        if let Some(stored) = lifecycle.load().await? {
+        if let Some(stored) = lifecycle.load(&lock).await? {
             if stored.fingerprint.as_deref() != Some(fingerprint.as_str()) {
                 tracing::info!(source = %lifecycle.name, "credentials changed; discarding tokens minted with the old ones");
-                lifecycle.remove().await?;
+                lifecycle.remove(&lock).await?;
             } else if let Some(token) = lifecycle.reusable(&stored, &request) {
                 lifecycle.set_status_at(generation, Status::Authorized);
                 return Ok(token);
@@ -568,7 +568,7 @@ impl NodeFetcher {
         match self.mint(&credentials).await {
             Ok(issued) => {
                 lifecycle
-                    .persist(generation, issued, None, Some(fingerprint))
+                    .persist(generation, issued, None, Some(fingerprint), &lock)
                     .await
             }
             Err(error) if oauth::is_rejection(&error) => Err(lifecycle.require_reauthorization(generation, format!(

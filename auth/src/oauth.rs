@@ -334,6 +334,10 @@ pub(crate) struct Lifecycle {
     pub store: Arc<dyn TokenStore>,
     pub clock: Arc<dyn Clock>,
     standing: Mutex<Standing>,
+    /// Tokens the endpoint issued that the store failed to take (a shared store was down).
+    /// They may hold the only copy of a new refresh token, so they are kept and written at the
+    /// next access under the entry lock, before anything is read from the store.
+    unsaved: Mutex<Option<StoredTokens>>,
 }
 
 /// The status, and how many times the credentials or the lifecycle itself were replaced
@@ -367,6 +371,7 @@ impl Lifecycle {
                 generation: 0,
                 status: Status::NotAuthorized,
             }),
+            unsaved: Mutex::new(None),
         }
     }
 
@@ -427,16 +432,35 @@ impl Lifecycle {
         &self.key
     }
 
-    /// Exclusive access to this lifecycle's store entry.
+    /// Exclusive access to this lifecycle's store entry; pass it to [`Lifecycle::load`],
+    /// [`Lifecycle::persist`] and [`Lifecycle::remove`].
     pub async fn lock(&self) -> Result<StoreLock, Error> {
         self.store.lock(&self.key).await
     }
 
-    /// The stored entry. An entry an older version left under the bare name is moved to the
-    /// namespaced key on first read (when this kind wrote it), so upgrading loses nothing.
-    /// Call with [`Lifecycle::lock`] held.
-    pub async fn load(&self) -> Result<Option<StoredTokens>, Error> {
-        if let Some(stored) = self.store.load(&self.key).await? {
+    fn unsaved(&self) -> std::sync::MutexGuard<'_, Option<StoredTokens>> {
+        self.unsaved
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The stored entry, read under `lock`. Tokens a failed save left in memory are written
+    /// first: they are newer than anything the store holds. An entry an older version left
+    /// under the bare name is moved to the namespaced key on first read (when this kind wrote
+    /// it), so upgrading loses nothing.
+    pub async fn load(&self, lock: &StoreLock) -> Result<Option<StoredTokens>, Error> {
+        let unsaved = self.unsaved().clone();
+        if let Some(unsaved) = unsaved {
+            // Read first, so a store with leases knows which version this holder replaces.
+            self.store.load_locked(&self.key, lock).await?;
+            self.store
+                .save_locked(&self.key, unsaved.clone(), lock)
+                .await?;
+            *self.unsaved() = None;
+            tracing::info!(source = %self.name, "tokens a failed save kept in memory are now stored");
+            return Ok(Some(unsaved));
+        }
+        if let Some(stored) = self.store.load_locked(&self.key, lock).await? {
             return Ok(Some(stored));
         }
         let Some(old) = self.store.load(&self.legacy_key).await? else {
@@ -445,15 +469,18 @@ impl Lifecycle {
         if !self.kind.wrote(&old) {
             return Ok(None);
         }
-        self.store.save(&self.key, old.clone()).await?;
+        self.store.save_locked(&self.key, old.clone(), lock).await?;
         self.store.remove(&self.legacy_key).await?;
         tracing::info!(source = %self.name, key = %self.key, "stored tokens moved to their namespaced key");
         Ok(Some(old))
     }
 
-    /// Removes the stored entry, and one an older version left under the bare name.
-    pub async fn remove(&self) -> Result<(), Error> {
-        self.store.remove(&self.key).await?;
+    /// Removes the stored entry (and tokens a failed save kept), and one an older version left
+    /// under the bare name.
+    pub async fn remove(&self, lock: &StoreLock) -> Result<(), Error> {
+        *self.unsaved() = None;
+        self.store.load_locked(&self.key, lock).await?;
+        self.store.remove_locked(&self.key, lock).await?;
         if let Some(old) = self.store.load(&self.legacy_key).await?
             && self.kind.wrote(&old)
         {
@@ -514,14 +541,20 @@ impl Lifecycle {
         valid.then(|| token_of(stored))
     }
 
-    /// Persists a token response, unless the generation has passed `generation`. A response
-    /// without a refresh token keeps the stored one.
+    /// Persists a token response under `lock`, unless the generation has passed `generation`.
+    /// A response without a refresh token keeps the stored one.
+    ///
+    /// When the store cannot take the tokens (it is down), they are kept in memory, written at
+    /// the next access under the lock, and the access token is handed out all the same: it is
+    /// valid, and failing the caller would not bring the store back. A lost lease is different:
+    /// another replica holds the entry and what it stores stands.
     pub async fn persist(
         &self,
         generation: u64,
         issued: Issued,
         previous: Option<&StoredTokens>,
         fingerprint: Option<String>,
+        lock: &StoreLock,
     ) -> Result<AccessToken, Error> {
         if self.generation() != generation {
             return Err(self.superseded());
@@ -543,7 +576,21 @@ impl Lifecycle {
             updated_at: self.clock.now(),
         };
         let token = token_of(&stored);
-        self.store.save(&self.key, stored).await?;
+        match self
+            .store
+            .save_locked(&self.key, stored.clone(), lock)
+            .await
+        {
+            Ok(()) => {}
+            Err(error @ Error::LeaseLost { .. }) => {
+                tracing::error!(source = %self.name, %error, "tokens issued under a lost lease were not stored");
+                return Err(error);
+            }
+            Err(error) => {
+                tracing::warn!(source = %self.name, %error, "the store did not take the new tokens; they are kept in memory and stored at the next access");
+                *self.unsaved() = Some(stored);
+            }
+        }
         // A removal may have passed while saving; it deletes the entry once this call releases
         // the entry lock, and the status it set stands.
         if !self.set_status_at(generation, Status::Authorized) {

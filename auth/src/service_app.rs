@@ -7,8 +7,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
 use crate::{
-    AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, StoredTokens,
-    SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
+    AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, StoreLock,
+    StoredTokens, SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
 };
 
 /// A Webex service app's tokens: minted for a target organization, then refreshed.
@@ -129,15 +129,15 @@ impl ServiceApp {
         let fetcher = self.cache.fetcher();
         let lifecycle = &fetcher.lifecycle;
         // Held until the token is handed out: no token call of the app runs in between.
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         let generation = lifecycle.generation();
-        let stored = lifecycle.load().await?;
+        let stored = lifecycle.load(&lock).await?;
         let (refresh_token, then_mint) = match refresh_token {
             Some(token) => (Some(token), false),
             None => (stored.as_ref().and_then(|s| s.refresh_token.clone()), true),
         };
         let token = match fetcher
-            .obtain(generation, stored.as_ref(), refresh_token, then_mint)
+            .obtain(generation, stored.as_ref(), refresh_token, then_mint, &lock)
             .await
         {
             Ok(token) => token,
@@ -287,9 +287,9 @@ impl ServiceAppFetcher {
     async fn get(&self, request: FetchRequest) -> Result<AccessToken, Error> {
         let lifecycle = &self.lifecycle;
         lifecycle.check()?;
-        let _lock = lifecycle.lock().await?;
+        let lock = lifecycle.lock().await?;
         let generation = lifecycle.generation();
-        let stored = lifecycle.load().await?;
+        let stored = lifecycle.load(&lock).await?;
         if let Some(token) = stored
             .as_ref()
             .and_then(|s| lifecycle.reusable(s, &request))
@@ -309,7 +309,7 @@ impl ServiceAppFetcher {
             .and_then(|s| s.refresh_token.clone())
             .or(seed);
         match self
-            .obtain(generation, stored.as_ref(), refresh_token, true)
+            .obtain(generation, stored.as_ref(), refresh_token, true, &lock)
             .await
         {
             Ok(token) => Ok(token),
@@ -328,6 +328,7 @@ impl ServiceAppFetcher {
         stored: Option<&StoredTokens>,
         refresh_token: Option<SecretString>,
         then_mint: bool,
+        lock: &StoreLock,
     ) -> Result<AccessToken, Failure> {
         let lifecycle = &self.lifecycle;
         let mut refused = None;
@@ -347,7 +348,7 @@ impl ServiceAppFetcher {
                 .form(&lifecycle.name, &form, &secrets, lifecycle.clock.as_ref())
                 .await
             {
-                Ok(issued) => return Ok(self.keep(generation, issued, stored).await?),
+                Ok(issued) => return Ok(self.keep(generation, issued, stored, lock).await?),
                 Err(error) if oauth::is_rejection(&error) => refused = Some(error),
                 Err(error) => return Err(Failure::Other(error)),
             }
@@ -375,7 +376,7 @@ impl ServiceAppFetcher {
         let mut retried = false;
         loop {
             match self.mint_with(&bearer).await {
-                Ok(issued) => return Ok(self.keep(generation, issued, stored).await?),
+                Ok(issued) => return Ok(self.keep(generation, issued, stored, lock).await?),
                 // A 401 on the mint call is about the bearer: the minter's token went stale
                 // (revoked, or expired before its cache knew). Tell the minter and try once more
                 // with a fresh one before calling it a refusal.
@@ -428,10 +429,11 @@ impl ServiceAppFetcher {
         generation: u64,
         issued: oauth::Issued,
         previous: Option<&StoredTokens>,
+        lock: &StoreLock,
     ) -> Result<AccessToken, Error> {
         let token = self
             .lifecycle
-            .persist(generation, issued, previous, None)
+            .persist(generation, issued, previous, None, lock)
             .await?;
         // The portal's refresh token now lives in the store, which wins from here on.
         *self

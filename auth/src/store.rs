@@ -1,6 +1,7 @@
 //! Where token lifecycles persist what the token endpoint returned, so a restart (or another
 //! replica) does not lose a refresh token.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -55,16 +56,34 @@ impl fmt::Debug for StoredTokens {
 
 /// Exclusive access to one store entry while its tokens are refreshed, so that two processes
 /// sharing a store never both spend the same refresh token. Released when dropped.
+///
+/// A store puts in whatever keeps the lock held (a mutex guard, a locked file, a lease); a
+/// store whose locks can expire reads its own guard back with [`StoreLock::guard`] to check,
+/// when writing, that the lock is still held.
+///
+/// ```
+/// use wxcc_auth::StoreLock;
+///
+/// struct Lease { owner: String }
+/// let lock = StoreLock::new(Lease { owner: "replica-1".into() });
+/// assert_eq!(lock.guard::<Lease>().map(|l| l.owner.as_str()), Some("replica-1"));
+/// assert!(lock.guard::<u32>().is_none());
+/// ```
 pub struct StoreLock {
-    _guard: Box<dyn Send + Sync>,
+    guard: Box<dyn Any + Send + Sync>,
 }
 
 impl StoreLock {
     /// Wraps whatever keeps the lock held until it is dropped.
-    pub fn new(guard: impl Send + Sync + 'static) -> Self {
+    pub fn new(guard: impl Any + Send + Sync) -> Self {
         Self {
-            _guard: Box::new(guard),
+            guard: Box::new(guard),
         }
+    }
+
+    /// The guard the store put in, if it is a `T`.
+    pub fn guard<T: Any>(&self) -> Option<&T> {
+        self.guard.downcast_ref()
     }
 }
 
@@ -76,9 +95,15 @@ impl fmt::Debug for StoreLock {
 
 /// Persists [`StoredTokens`] by source name.
 ///
-/// Lifecycles call [`lock`](TokenStore::lock), then [`load`](TokenStore::load) (another process
-/// may have refreshed meanwhile), then refresh and [`save`](TokenStore::save), then drop the
-/// lock.
+/// Lifecycles call [`lock`](TokenStore::lock), then [`load_locked`](TokenStore::load_locked)
+/// (another process may have refreshed meanwhile), then refresh and
+/// [`save_locked`](TokenStore::save_locked), then drop the lock.
+///
+/// The `_locked` methods exist for stores whose locks can be lost while held (a lease that
+/// expires when its holder stalls, as in [`RedisStore`](crate::RedisStore)): they check the
+/// lock is still theirs and the entry unchanged since it was read under it, and refuse with
+/// [`Error::LeaseLost`] otherwise. Their default implementations call the plain methods, which
+/// is right for stores whose locks cannot be lost (memory, OS file locks).
 pub trait TokenStore: fmt::Debug + Send + Sync {
     /// The entry for `key`, if any.
     fn load<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredTokens>>;
@@ -88,6 +113,42 @@ pub trait TokenStore: fmt::Debug + Send + Sync {
     fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()>;
     /// Exclusive access to the entry for `key` until the returned lock is dropped.
     fn lock<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreLock>;
+
+    /// The entry for `key`, read by the holder of `lock` (which remembers what it read).
+    fn load_locked<'a>(
+        &'a self,
+        key: &'a str,
+        lock: &'a StoreLock,
+    ) -> StoreFuture<'a, Option<StoredTokens>> {
+        let _ = lock;
+        self.load(key)
+    }
+
+    /// Replaces the entry for `key` on behalf of the holder of `lock`.
+    ///
+    /// # Errors
+    ///
+    /// Stores with leases: [`Error::LeaseLost`] when the lease passed to another holder, or the
+    /// entry changed since this holder read it; nothing is written then.
+    fn save_locked<'a>(
+        &'a self,
+        key: &'a str,
+        tokens: StoredTokens,
+        lock: &'a StoreLock,
+    ) -> StoreFuture<'a, ()> {
+        let _ = lock;
+        self.save(key, tokens)
+    }
+
+    /// Removes the entry for `key` on behalf of the holder of `lock`.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenStore::save_locked`].
+    fn remove_locked<'a>(&'a self, key: &'a str, lock: &'a StoreLock) -> StoreFuture<'a, ()> {
+        let _ = lock;
+        self.remove(key)
+    }
 }
 
 /// A store that lives as long as the process. The default.

@@ -85,6 +85,7 @@ impl Error {
             Error::ReauthorizationRequired { .. } => ErrorKind::ReauthorizationRequired,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Config(_) => ErrorKind::Config,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
             _ => ErrorKind::Token,
         }
     }

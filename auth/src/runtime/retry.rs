@@ -260,6 +260,13 @@ impl<'a> Retry<'a> {
         }
         Some((wait, reason(result)))
     }
+
+    /// What is left of the deadline (`None`: no deadline).
+    pub(crate) fn remaining(&self) -> Option<Duration> {
+        self.policy
+            .deadline
+            .map(|deadline| deadline.saturating_sub(self.started.elapsed()))
+    }
 }
 
 /// Why a failed attempt is sent again, in words a log reader knows.

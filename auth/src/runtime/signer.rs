@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
 use super::attempt;
+use super::rate_limit::RateLimit;
 use super::refresh::RefreshOn401;
 use super::retry::{self, Retry};
 use crate::{Access, Clock, Error, OperationTable, RetryPolicy, SystemClock, TokenSource};
@@ -43,6 +44,7 @@ struct Inner {
     operations: OperationTable,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    limit: Option<Arc<dyn RateLimit>>,
 }
 
 impl Signer {
@@ -59,6 +61,7 @@ impl Signer {
                 operations,
                 retry: RetryPolicy::default(),
                 clock: Arc::new(SystemClock),
+                limit: None,
             }),
         }
     }
@@ -73,6 +76,7 @@ impl Signer {
                 operations: inner.operations,
                 retry,
                 clock: Arc::clone(&inner.clock),
+                limit: inner.limit.clone(),
             }),
         }
     }
@@ -97,8 +101,43 @@ impl Signer {
                 operations: inner.operations,
                 retry: inner.retry.clone(),
                 clock,
+                limit: inner.limit.clone(),
             }),
         }
+    }
+
+    /// Puts a rate limit before every attempt (default: none here; the WxCC client sets 300 a
+    /// minute). The first attempt waits for a slot within the retry deadline, or fails with
+    /// [`Error::RateLimited`] without sending; a retry that gets no slot in time is not sent
+    /// and the last answer stands.
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// use std::sync::Arc;
+    /// use wxcc_auth::{OperationTable, RateLimiter, Signer, StaticToken};
+    ///
+    /// let limit = RateLimiter::per_minute(NonZeroU32::new(300).unwrap());
+    /// let signer = Signer::new(StaticToken::new("ops", "MTIz..."), OperationTable::empty())
+    ///     .with_rate_limit(Some(Arc::new(limit)));
+    /// assert!(signer.rate_limit().is_some());
+    /// ```
+    #[must_use]
+    pub fn with_rate_limit(self, limit: Option<Arc<dyn RateLimit>>) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                source: Arc::clone(&inner.source),
+                operations: inner.operations,
+                retry: inner.retry.clone(),
+                clock: Arc::clone(&inner.clock),
+                limit,
+            }),
+        }
+    }
+
+    /// The rate limit, if any.
+    pub fn rate_limit(&self) -> Option<&Arc<dyn RateLimit>> {
+        self.inner.limit.as_ref()
     }
 
     /// The wall clock of the retry stage.
@@ -176,6 +215,17 @@ impl Signer {
                 level,
                 source_name: source.name().to_owned(),
             });
+        }
+        // The rate-limit stage, before the token: a call that waited for its slot sends a token
+        // fetched after the wait, not one that may have neared its expiry meanwhile.
+        if let Some(limit) = &self.inner.limit {
+            limit
+                .acquire(self.inner.retry.deadline)
+                .await
+                .map_err(|wait| Error::RateLimited {
+                    source_name: source.name().to_owned(),
+                    wait,
+                })?;
         }
         // Getting the token counts against the overall deadline (the retry policy's, which a
         // `Transport` caps at its overall timeout), so a hanging token endpoint cannot hold a
@@ -257,6 +307,24 @@ impl Signer {
             .await
     }
 
+    /// A rate-limit slot for a retry, within what is left of the deadline; without one the retry
+    /// is not sent.
+    async fn slot_for_retry(&self, retry: &Retry<'_>) -> bool {
+        let Some(limit) = &self.inner.limit else {
+            return true;
+        };
+        match limit.acquire(retry.remaining()).await {
+            Ok(()) => true,
+            Err(wait) => {
+                tracing::debug!(
+                    ?wait,
+                    "no retry: the rate limit has no slot before the deadline"
+                );
+                false
+            }
+        }
+    }
+
     /// The stages in order: each attempt goes to the transport; a `401` goes to the refresh
     /// stage; anything else to the retry stage, which waits and sends a copy or gives up.
     async fn send_through_stages(
@@ -284,7 +352,7 @@ impl Signer {
                     (Some((wait, why)), Some(next)) => {
                         tracing::debug!(?wait, attempt, reason = why, "retrying");
                         tokio::time::sleep(wait).await;
-                        Some((next, why))
+                        self.slot_for_retry(&retry).await.then_some((next, why))
                     }
                     _ => None,
                 }
