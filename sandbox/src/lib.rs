@@ -125,7 +125,10 @@ use tokio::task::JoinHandle;
 pub use app::{RequestRecord, ServedRoute, Service, served_routes};
 pub use engage::SeededConversation;
 pub use faults::{Fault, FaultKind};
-pub use identity::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
+pub use identity::{
+    Credentials, EngageTenant, Integration, KnownIds, RefreshTokens, ServiceAppCredentials,
+    TokenStats,
+};
 /// The scopes the sandbox grants: WxCC (the seeded integration and service app) and Engage.
 pub use identity::{ENGAGE_SCOPES, WEBEX_SCOPES};
 
@@ -158,6 +161,7 @@ pub struct SandboxBuilder {
     token_lifetime: Duration,
     refresh_lifetime: Duration,
     rate_limit: Option<u32>,
+    refresh_tokens: RefreshTokens,
 }
 
 impl Default for SandboxBuilder {
@@ -169,6 +173,7 @@ impl Default for SandboxBuilder {
             token_lifetime: Duration::from_secs(12 * 3600),
             refresh_lifetime: Duration::from_secs(60 * 24 * 3600),
             rate_limit: Some(300),
+            refresh_tokens: RefreshTokens::Reused,
         }
     }
 }
@@ -218,6 +223,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// What refreshes do to refresh tokens (default [`RefreshTokens::Reused`]);
+    /// [`RefreshTokens::Rotated`] for strict rotation with reuse detection.
+    #[must_use]
+    pub fn refresh_tokens(mut self, mode: RefreshTokens) -> Self {
+        self.refresh_tokens = mode;
+        self
+    }
+
     /// Seeds the data, binds the port and starts serving.
     ///
     /// # Errors
@@ -239,6 +252,7 @@ impl SandboxBuilder {
             access_lifetime: self.token_lifetime,
             refresh_lifetime: self.refresh_lifetime,
             rate_limit: self.rate_limit,
+            refresh_tokens: self.refresh_tokens,
         };
         let app = App::new(data, base, settings).map_err(SandboxError::Schema)?;
         let (tx, rx) = oneshot::channel();
@@ -379,7 +393,20 @@ impl Sandbox {
             Audience::Webex,
             &credentials.admin_email,
             lifetime,
+            None,
         )
+    }
+
+    /// What the Webex token endpoint has done so far: codes exchanged, refreshes granted and
+    /// refused, reused refresh tokens. Counted since start, whatever the request log kept.
+    pub fn token_stats(&self) -> TokenStats {
+        self.app.identity.token_stats()
+    }
+
+    /// Switches what refreshes do to refresh tokens (see [`RefreshTokens`]), from the next
+    /// refresh on.
+    pub fn set_refresh_tokens(&self, mode: RefreshTokens) {
+        self.app.identity.set_refresh_tokens(mode);
     }
 
     /// Injects a fault.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use wxcc_auth::{Call, Reply, RetryPolicy, Signer, TokenSource, Transport};
+use wxcc_auth::{Call, RateLimit, RateLimiter, Reply, RetryPolicy, Signer, TokenSource, Transport};
 
 use crate::Region;
 use crate::error::{Error, Result, truncate};
@@ -48,6 +48,7 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     retry: RetryPolicy,
     user_agent: String,
+    rate_limit: Option<Arc<dyn RateLimit>>,
 }
 
 impl Client {
@@ -60,6 +61,7 @@ impl Client {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             user_agent: format!("wxcc-sdk-rust/{}", env!("CARGO_PKG_VERSION")),
+            rate_limit: Some(Arc::new(RateLimiter::wxcc_default())),
         }
     }
 
@@ -158,6 +160,35 @@ impl ClientBuilder {
         self
     }
 
+    /// The client-side rate limit every attempt waits for (default: 300 calls a minute with a
+    /// burst of 300, WxCC's documented default per client id; `None` turns it off). The
+    /// default is shared by the client's clones only: clients built separately for the same
+    /// integration should be given one [`RateLimiter`] (clone it), and replicas one
+    /// `RedisRateLimiter` (wxcc-auth's `redis` feature). A call that cannot get a slot before
+    /// its deadline fails with [`ErrorKind::RateLimited`](wxcc_auth::ErrorKind) without being
+    /// sent; `429` answers are still waited out.
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// use std::sync::Arc;
+    /// use wxcc_auth::{RateLimiter, StaticToken};
+    /// use wxcc_sdk::{Client, Region};
+    ///
+    /// // A portal token gets less than an integration: limit it lower.
+    /// let limit = RateLimiter::per_minute(NonZeroU32::new(60).unwrap());
+    /// let client = Client::builder()
+    ///     .region(Region::Us1)
+    ///     .token_source(StaticToken::new("portal", "MTIz..."))
+    ///     .rate_limit(Some(Arc::new(limit)))
+    ///     .build()?;
+    /// # let _ = client; Ok::<(), wxcc_sdk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn rate_limit(mut self, limit: Option<Arc<dyn RateLimit>>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// The `User-Agent` header (default `wxcc-sdk-rust/<version>`).
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
@@ -203,8 +234,9 @@ impl ClientBuilder {
         let source = self.source.ok_or_else(|| {
             Error::InvalidRequest("no token source; call ClientBuilder::token_source".into())
         })?;
-        let signer =
-            Signer::from_shared(source, wxcc_api::OPERATIONS).with_retry_policy(self.retry);
+        let signer = Signer::from_shared(source, wxcc_api::OPERATIONS)
+            .with_retry_policy(self.retry)
+            .with_rate_limit(self.rate_limit);
         let transport = Transport::new(signer, self.timeouts, &self.user_agent)
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let api = wxcc_api::Client::new_with_client(
@@ -287,6 +319,7 @@ impl fmt::Debug for ClientBuilder {
             .field("source", &self.source)
             .field("org_id", &self.org_id)
             .field("timeouts", &self.timeouts)
+            .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .finish()

@@ -8,6 +8,8 @@ mod cache;
 mod connector;
 mod node;
 mod properties;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod retry;
 mod secrets;
 mod service_app;

@@ -89,8 +89,14 @@ async fn token(State(control): State<Control>, Query(query): Query<TokenQuery>) 
                 );
             }
         };
-    let access_token =
-        identity.issue_access(&client_id, scopes.clone(), audience, &subject, lifetime);
+    let access_token = identity.issue_access(
+        &client_id,
+        scopes.clone(),
+        audience,
+        &subject,
+        lifetime,
+        None,
+    );
     (
         StatusCode::OK,
         axum::Json(json!({

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use wxcc_sandbox::Sandbox;
+use wxcc_sandbox::{RefreshTokens, Sandbox};
 
 const USAGE: &str = "usage: wxcc-sandbox [--host ADDR] [--port N] [--seed S] [--token-lifetime SECONDS] [--rate-limit N|off]
 
@@ -20,7 +20,10 @@ session (a token in one request, a WxCC call, a Search query, an Engage call).
   --port N                 port to listen on (default 0: any free port)
   --seed S                 data seed (default 42)
   --token-lifetime SECONDS access token lifetime (default 43200)
-  --rate-limit N|off       requests per minute per client id (default 300)";
+  --rate-limit N|off       requests per minute per client id (default 300)
+  --rotate-refresh-tokens  each refresh issues a new refresh token and spends the old one;
+                           reusing a spent one revokes the grant (default: refresh tokens
+                           are kept, as a Cisco sample's log shows Webex doing)";
 
 struct Args {
     host: std::net::IpAddr,
@@ -28,6 +31,7 @@ struct Args {
     seed: u64,
     token_lifetime: Option<u64>,
     rate_limit: Option<Option<u32>>,
+    rotate: bool,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -37,6 +41,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
         seed: 42,
         token_lifetime: None,
         rate_limit: None,
+        rotate: false,
     };
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
@@ -86,6 +91,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
                     })?)
                 });
             }
+            "--rotate-refresh-tokens" if inline.is_none() => parsed.rotate = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -114,6 +120,9 @@ async fn main() -> ExitCode {
     }
     if let Some(limit) = args.rate_limit {
         builder = builder.rate_limit_per_minute(limit);
+    }
+    if args.rotate {
+        builder = builder.refresh_tokens(RefreshTokens::Rotated);
     }
     let sandbox = match builder.start().await {
         Ok(sandbox) => sandbox,

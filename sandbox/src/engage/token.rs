@@ -94,6 +94,7 @@ pub(super) async fn token(
         Audience::Engage { generation },
         id,
         lifetime,
+        None,
     );
     (
         StatusCode::OK,

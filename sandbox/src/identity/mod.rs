@@ -18,11 +18,11 @@ use tokio::time::Instant;
 pub(crate) use credentials::seeded;
 pub use credentials::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
 pub use credentials::{ENGAGE_SCOPES, WEBEX_SCOPES};
-pub(crate) use tokens::{Audience, Grant, random_token};
+pub(crate) use tokens::{Audience, Grant, RefreshGrant, random_token};
 
 use crate::sync::lock;
 use limiter::Limiter;
-use tokens::{RefreshGrant, Tokens};
+use tokens::Tokens;
 
 /// Settings the control methods change at run time.
 #[derive(Clone, Debug)]
@@ -30,6 +30,52 @@ pub(crate) struct Settings {
     pub access_lifetime: Duration,
     pub refresh_lifetime: Duration,
     pub rate_limit: Option<u32>,
+    pub refresh_tokens: RefreshTokens,
+}
+
+/// What a refresh does to the refresh token it spends.
+///
+/// Which one Webex does is not settled by Cisco's material: Webex's authentication guide says
+/// a refresh token in regular use keeps being extended, while a Cisco sample's log shows each
+/// refresh answering with the same token and a shrinking `refresh_token_expires_in`. The
+/// default follows that observation; [`RefreshTokens::Rotated`] is what strict OAuth servers
+/// do (OAuth 2.0 Security BCP, refresh token rotation), to make races between replicas
+/// visible instead of hidden.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RefreshTokens {
+    /// The refresh token stays valid; each refresh answers with it again, with its remaining
+    /// lifetime (as a Cisco sample's log shows).
+    #[default]
+    Reused,
+    /// Each refresh answers with a new refresh token and spends the one presented; presenting
+    /// a spent one again revokes the whole grant (every refresh and access token descending
+    /// from the same authorization), so the client must be authorized again.
+    Rotated,
+}
+
+/// What the Webex token endpoint has done since the sandbox started: for tests that count
+/// refreshes across many clients (the request log keeps only the latest requests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenStats {
+    /// Authorization codes exchanged for tokens.
+    pub codes_exchanged: u64,
+    /// Refresh-token grants answered with new tokens.
+    pub refreshes: u64,
+    /// Refresh-token grants refused (`invalid_grant`: unknown, revoked, expired or reused).
+    pub refused_refreshes: u64,
+    /// Of those, spent refresh tokens presented again (each revoked its grant).
+    pub reuses: u64,
+}
+
+/// Why a refresh token was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RefreshRefusal {
+    /// Unknown, revoked or expired.
+    Unknown,
+    /// Spent before, under rotation: the grant is revoked now.
+    Reused,
 }
 
 /// The identity state of one sandbox.
@@ -43,6 +89,7 @@ pub(crate) struct Identity {
     settings: Mutex<Settings>,
     tokens: Mutex<Tokens>,
     limiter: Mutex<Limiter>,
+    stats: Mutex<TokenStats>,
 }
 
 impl Identity {
@@ -54,6 +101,7 @@ impl Identity {
             settings: Mutex::new(settings),
             tokens: Mutex::default(),
             limiter: Mutex::default(),
+            stats: Mutex::default(),
         }
     }
 
@@ -117,6 +165,7 @@ impl Identity {
         audience: Audience,
         subject: &str,
         lifetime: Duration,
+        family: Option<u64>,
     ) -> String {
         let token = match &audience {
             // Webex tokens end in `_<cluster>_<orgId>`, as samples that split them expect.
@@ -134,17 +183,26 @@ impl Identity {
                 expires_at: now + lifetime,
                 audience,
                 subject: subject.to_owned(),
+                family,
             },
         );
         token
     }
 
-    /// Issues a refresh token.
+    /// A new refresh-token family, for a new authorization.
+    pub(crate) fn new_family(&self) -> u64 {
+        let mut tokens = lock(&self.tokens);
+        tokens.next_family += 1;
+        tokens.next_family
+    }
+
+    /// Issues a refresh token in `family`.
     pub(crate) fn issue_refresh(
         &self,
         client_id: &str,
         scopes: Vec<String>,
         subject: &str,
+        family: u64,
     ) -> String {
         let token = format!("{}{}", random_token(), random_token());
         let lifetime = lock(&self.settings).refresh_lifetime;
@@ -158,14 +216,58 @@ impl Identity {
                 scopes,
                 expires_at: now + lifetime,
                 subject: subject.to_owned(),
+                family,
             },
         );
         token
     }
 
-    /// Takes a refresh token out of the store (rotation: it is spent whatever happens next).
-    pub(crate) fn spend_refresh(&self, token: &str) -> Option<RefreshGrant> {
-        lock(&self.tokens).refresh.remove(token)
+    /// The grant of a presented refresh token, as [`RefreshTokens`] says: kept (reused), or
+    /// spent (rotated; presenting a spent one revokes its family).
+    pub(crate) fn use_refresh(&self, token: &str) -> Result<RefreshGrant, RefreshRefusal> {
+        let mode = lock(&self.settings).refresh_tokens;
+        let mut tokens = lock(&self.tokens);
+        match mode {
+            RefreshTokens::Reused => tokens
+                .refresh
+                .get(token)
+                .cloned()
+                .ok_or(RefreshRefusal::Unknown),
+            RefreshTokens::Rotated => {
+                if let Some(grant) = tokens.refresh.remove(token) {
+                    tokens
+                        .spent
+                        .insert(token.to_owned(), (grant.family, grant.expires_at));
+                    return Ok(grant);
+                }
+                match tokens.spent.get(token).copied() {
+                    Some((family, _)) => {
+                        tokens.revoke_family(family);
+                        tracing::warn!(
+                            family,
+                            "a spent refresh token was presented again: the grant is revoked"
+                        );
+                        Err(RefreshRefusal::Reused)
+                    }
+                    None => Err(RefreshRefusal::Unknown),
+                }
+            }
+        }
+    }
+
+    /// What the token endpoint has done so far.
+    pub(crate) fn token_stats(&self) -> TokenStats {
+        *lock(&self.stats)
+    }
+
+    /// Counts one answer of the token endpoint.
+    pub(crate) fn count(&self, change: impl FnOnce(&mut TokenStats)) {
+        change(&mut lock(&self.stats));
+    }
+
+    /// Switches how refreshes treat refresh tokens, from the next refresh on.
+    pub(crate) fn set_refresh_tokens(&self, mode: RefreshTokens) {
+        lock(&self.settings).refresh_tokens = mode;
     }
 
     /// The grant behind a bearer token, if it is known and unexpired.

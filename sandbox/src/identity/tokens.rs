@@ -24,6 +24,9 @@ pub(crate) struct Grant {
     pub audience: Audience,
     /// The user or machine account acting (its email).
     pub subject: String,
+    /// The refresh-token family it descends from (code exchange, then refreshes), so that
+    /// reuse of a rotated refresh token revokes every token of the grant.
+    pub family: Option<u64>,
 }
 
 impl Grant {
@@ -39,6 +42,8 @@ pub(crate) struct RefreshGrant {
     pub scopes: Vec<String>,
     pub expires_at: Instant,
     pub subject: String,
+    /// One per authorization (code exchange or service-app mint); refreshes stay in it.
+    pub family: u64,
 }
 
 /// Every access and refresh token issued.
@@ -46,6 +51,10 @@ pub(crate) struct RefreshGrant {
 pub(super) struct Tokens {
     pub access: HashMap<String, Grant>,
     pub refresh: HashMap<String, RefreshGrant>,
+    /// Refresh tokens spent under rotation, with their family and expiry: presenting one again
+    /// is reuse.
+    pub spent: HashMap<String, (u64, Instant)>,
+    pub next_family: u64,
 }
 
 impl Tokens {
@@ -57,6 +66,17 @@ impl Tokens {
         if self.refresh.len() > 5_000 {
             self.refresh.retain(|_, g| g.expires_at > now);
         }
+        if self.spent.len() > 5_000 {
+            self.spent.retain(|_, (_, expires_at)| *expires_at > now);
+        }
+    }
+}
+
+impl Tokens {
+    /// Revokes every token of a refresh-token family.
+    pub(super) fn revoke_family(&mut self, family: u64) {
+        self.refresh.retain(|_, g| g.family != family);
+        self.access.retain(|_, g| g.family != Some(family));
     }
 }
 

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::{RouterState, field};
 use crate::http::errors;
-use crate::identity::{Audience, Identity};
+use crate::identity::{Audience, Identity, RefreshGrant, RefreshRefusal, RefreshTokens};
 
 /// Which client a client id and secret authenticate, with its scopes and subject.
 struct Client {
@@ -59,22 +59,45 @@ fn invalid_grant(description: &str) -> Response {
     errors::oauth(StatusCode::BAD_REQUEST, "invalid_grant", description)
 }
 
-/// Issues an access and a refresh token and answers with them.
+/// The refresh token a token response carries.
+enum Refresh {
+    /// A new one, in this family.
+    Issue(u64),
+    /// The one presented, kept with what is left of its lifetime.
+    Keep(String, RefreshGrant),
+}
+
+/// Issues an access token (and a refresh token, or the one presented) and answers with them.
 fn token_response(
     identity: &Identity,
     client: &str,
     scopes: Vec<String>,
     subject: &str,
+    refresh: Refresh,
 ) -> Response {
     let settings = identity.settings();
+    let family = match &refresh {
+        Refresh::Issue(family) => *family,
+        Refresh::Keep(_, grant) => grant.family,
+    };
     let access = identity.issue_access(
         client,
         scopes.clone(),
         Audience::Webex,
         subject,
         settings.access_lifetime,
+        Some(family),
     );
-    let refresh = identity.issue_refresh(client, scopes.clone(), subject);
+    let (refresh, refresh_left) = match refresh {
+        Refresh::Issue(family) => (
+            identity.issue_refresh(client, scopes.clone(), subject, family),
+            settings.refresh_lifetime,
+        ),
+        Refresh::Keep(token, grant) => (
+            token,
+            grant.expires_at.saturating_duration_since(Instant::now()),
+        ),
+    };
     (
         StatusCode::OK,
         [(header::CACHE_CONTROL, "no-store")],
@@ -82,7 +105,7 @@ fn token_response(
             "access_token": access,
             "expires_in": settings.access_lifetime.as_secs(),
             "refresh_token": refresh,
-            "refresh_token_expires_in": settings.refresh_lifetime.as_secs(),
+            "refresh_token_expires_in": refresh_left.as_secs(),
             "token_type": "Bearer",
             "scope": scopes.join(" "),
         })),
@@ -153,7 +176,15 @@ pub(super) async fn access_token(
                 return invalid_grant("code_verifier does not match the code_challenge");
             }
         }
-        return token_response(&oauth.identity, &client.id, grant.scopes, &client.subject);
+        let family = oauth.identity.new_family();
+        oauth.identity.count(|s| s.codes_exchanged += 1);
+        return token_response(
+            &oauth.identity,
+            &client.id,
+            grant.scopes,
+            &client.subject,
+            Refresh::Issue(family),
+        );
     }
     let Some(refresh) = field(&form, "refresh_token") else {
         return errors::oauth(
@@ -162,17 +193,41 @@ pub(super) async fn access_token(
             "refresh_token is required",
         );
     };
-    // Rotation: the presented refresh token is spent whatever happens next.
-    let Some(grant) = oauth.identity.spend_refresh(refresh) else {
-        return invalid_grant("the refresh token is unknown, revoked or already used");
+    let refuse = |description: &str| {
+        oauth.identity.count(|s| s.refused_refreshes += 1);
+        invalid_grant(description)
+    };
+    // Under rotation the presented refresh token is spent whatever happens next.
+    let grant = match oauth.identity.use_refresh(refresh) {
+        Ok(grant) => grant,
+        Err(RefreshRefusal::Reused) => {
+            oauth.identity.count(|s| s.reuses += 1);
+            return refuse(
+                "the refresh token was already used; every token of this grant is revoked",
+            );
+        }
+        Err(RefreshRefusal::Unknown) => {
+            return refuse("the refresh token is unknown or revoked");
+        }
     };
     if grant.expires_at <= now {
-        return invalid_grant("the refresh token expired");
+        return refuse("the refresh token expired");
     }
     if grant.client_id != client.id {
-        return invalid_grant("the refresh token was issued to another client");
+        return refuse("the refresh token was issued to another client");
     }
-    token_response(&oauth.identity, &client.id, grant.scopes, &grant.subject)
+    oauth.identity.count(|s| s.refreshes += 1);
+    let next = match oauth.identity.settings().refresh_tokens {
+        RefreshTokens::Rotated => Refresh::Issue(grant.family),
+        _ => Refresh::Keep(refresh.to_owned(), grant.clone()),
+    };
+    token_response(
+        &oauth.identity,
+        &client.id,
+        grant.scopes.clone(),
+        &grant.subject,
+        next,
+    )
 }
 
 /// `POST /oauth/v1/applications/{id}/token`: mints a service app's tokens.
@@ -239,11 +294,13 @@ pub(super) async fn application_token(
         );
     }
     let subject = oauth.identity.service_app_subject();
+    let family = oauth.identity.new_family();
     token_response(
         &oauth.identity,
         &app.client_id,
         app.scopes.clone(),
         &subject,
+        Refresh::Issue(family),
     )
 }
 

@@ -7,11 +7,15 @@ use std::time::Duration;
 use common::*;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use wxcc_sandbox::Sandbox;
+use wxcc_sandbox::{RefreshTokens, Sandbox};
 
 #[tokio::test]
 async fn code_flow_with_pkce_then_refresh_rotates() {
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::builder()
+        .refresh_tokens(RefreshTokens::Rotated)
+        .start()
+        .await
+        .unwrap();
     let verifier = "a-long-random-verifier-string-that-is-at-least-43-characters";
     let code = authorize(
         &sandbox,
@@ -47,13 +51,63 @@ async fn code_flow_with_pkce_then_refresh_rotates() {
     assert_ne!(first, second);
     assert_ne!(renewed["access_token"], tokens["access_token"]);
     assert_eq!(renewed["scope"], tokens["scope"]);
+    let (status, third) = refresh(&sandbox, second).await;
+    assert_eq!(status, 200);
+    let latest_access = third["access_token"].as_str().unwrap().to_owned();
+    let latest_refresh = third["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(wxcc_status(&sandbox, &latest_access).await, 200);
+
+    // Presenting a spent refresh token again is reuse: the whole grant is revoked, the
+    // newest tokens included, as strict OAuth servers do.
     let (status, body) = refresh(&sandbox, first).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))
     );
-    let (status, _) = refresh(&sandbox, second).await;
-    assert_eq!(status, 200);
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|d| d.contains("revoked")),
+        "{body}"
+    );
+    let (status, _) = refresh(&sandbox, &latest_refresh).await;
+    assert_eq!(status, 400, "the newest refresh token is revoked too");
+    assert_eq!(wxcc_status(&sandbox, &latest_access).await, 401);
+}
+
+#[tokio::test]
+async fn by_default_a_refresh_answers_with_the_same_refresh_token_and_its_remaining_lifetime() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let code = authorize(&sandbox, "cjp:config_read", None).await;
+    let (status, tokens) = exchange(&sandbox, &code, None).await;
+    assert_eq!(status, 200, "{tokens}");
+    let first = tokens["refresh_token"].as_str().unwrap();
+    for _ in 0..2 {
+        let (status, renewed) = refresh(&sandbox, first).await;
+        assert_eq!(status, 200, "{renewed}");
+        assert_eq!(renewed["refresh_token"].as_str(), Some(first));
+        assert_ne!(renewed["access_token"], tokens["access_token"]);
+        let left = renewed["refresh_token_expires_in"].as_u64().unwrap();
+        assert!(
+            left <= 60 * 24 * 3600 && left > 60 * 24 * 3600 - 60,
+            "{left}"
+        );
+    }
+    // Switched at run time: the next refresh rotates.
+    sandbox.set_refresh_tokens(RefreshTokens::Rotated);
+    let (status, renewed) = refresh(&sandbox, first).await;
+    assert_eq!(status, 200, "{renewed}");
+    assert_ne!(renewed["refresh_token"].as_str(), Some(first));
+}
+
+/// The status of one Search query with `token`.
+async fn wxcc_status(sandbox: &Sandbox, token: &str) -> u16 {
+    let query =
+        "query Q($from: Long!, $to: Long!) { taskDetails(from: $from, to: $to) { tasks { id } } }";
+    let to = now_ms();
+    search(sandbox, token, query, json!({ "from": to - DAY, "to": to }))
+        .await
+        .0
 }
 
 #[tokio::test]

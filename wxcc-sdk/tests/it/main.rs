@@ -9,6 +9,7 @@ mod common;
 mod hardening;
 mod helpers;
 mod no_panic;
+mod replicas;
 mod samples;
 mod sandbox;
 mod sandbox_helpers;
