@@ -462,3 +462,99 @@ async fn entries_an_older_version_stored_under_the_bare_name_are_moved_not_lost(
         "left for the node authorization"
     );
 }
+
+/// A memory store whose writes fail while `down` is set, as a shared store does in an outage.
+#[derive(Debug, Default)]
+struct Flaky {
+    inner: MemoryStore,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl Flaky {
+    fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::StoreUnavailable {
+                store: "flaky".into(),
+                message: "down".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl TokenStore for Flaky {
+    fn load<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, Option<StoredTokens>> {
+        self.inner.load(key)
+    }
+    fn save<'a>(&'a self, key: &'a str, tokens: StoredTokens) -> wxcc_auth::StoreFuture<'a, ()> {
+        match self.check() {
+            Ok(()) => self.inner.save(key, tokens),
+            Err(e) => Box::pin(async move { Err(e) }),
+        }
+    }
+    fn remove<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, ()> {
+        self.inner.remove(key)
+    }
+    fn lock<'a>(&'a self, key: &'a str) -> wxcc_auth::StoreFuture<'a, wxcc_auth::StoreLock> {
+        self.inner.lock(key)
+    }
+}
+
+#[tokio::test]
+async fn tokens_the_store_could_not_take_are_kept_and_written_when_it_is_back() {
+    let server = MockServer::start_async().await;
+    let store = Arc::new(Flaky::default());
+    store
+        .save("connector/reporting", stored("acc-1", -10, "ref-1"))
+        .await
+        .unwrap();
+    let rotated = refresh_mock(
+        &server,
+        "ref-1",
+        json!({"access_token": "acc-2", "expires_in": 3600, "refresh_token": "ref-2"}),
+    )
+    .await;
+    let connector = connector(&server, store.clone());
+
+    // The refresh succeeds but the store is down when its answer comes: the caller still gets
+    // the new token, and the only copy of `ref-2` stays in memory.
+    store.set_down(true);
+    assert_eq!(value(&connector.token().await.unwrap()), "acc-2");
+    rotated.assert_hits_async(1).await;
+    let in_store = store
+        .inner
+        .load("connector/reporting")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        in_store.refresh_token.unwrap().expose_secret(),
+        "ref-1",
+        "not written"
+    );
+
+    // Back up: the next token call under the entry lock writes the kept tokens first, and
+    // refreshes with `ref-2`, not the spent `ref-1`.
+    store.set_down(false);
+    let next = refresh_mock(
+        &server,
+        "ref-2",
+        json!({"access_token": "acc-3", "expires_in": 3600, "refresh_token": "ref-3"}),
+    )
+    .await;
+    connector.invalidate(&SecretString::from("acc-2"));
+    assert_eq!(value(&connector.token().await.unwrap()), "acc-3");
+    next.assert_hits_async(1).await;
+    rotated.assert_hits_async(1).await;
+    let in_store = store
+        .inner
+        .load("connector/reporting")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_store.refresh_token.unwrap().expose_secret(), "ref-3");
+}

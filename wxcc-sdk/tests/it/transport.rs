@@ -205,3 +205,45 @@ async fn bodies_in_no_known_format_are_kept_raw() {
     assert_eq!(api.raw.as_deref(), Some("<html>Bad gateway</html>"));
     assert!(api.tracking_id.is_some());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_call_that_would_wait_past_its_deadline_for_a_rate_limit_slot_is_not_sent() {
+    use std::num::NonZeroU32;
+    use std::sync::Arc;
+    use wxcc_auth::RateLimiter;
+
+    let server = MockServer::start_async().await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.path("/search");
+            then.status(200).json_body(
+                json!({"data": {"taskDetails": {"tasks": [], "pageInfo": {"hasNextPage": false}}}}),
+            );
+        })
+        .await;
+    // One call a minute, and calls that may take 10 s at most.
+    let limit = RateLimiter::per_minute(NonZeroU32::new(1).unwrap());
+    let client = wxcc_sdk::Client::builder()
+        .base_url(server.base_url())
+        .token_source(StaticToken::new("test", "token"))
+        .org_id(common::ORG)
+        .timeouts(wxcc_sdk::Timeouts::none())
+        .retry_policy(RetryPolicy::default().with_deadline(Some(Duration::from_secs(10))))
+        .rate_limit(Some(Arc::new(limit)))
+        .build()
+        .unwrap();
+    let query = || Query::task_details(Window::last(TimeDelta::hours(1)));
+    client.search(query()).first_page().await.unwrap();
+    let refused = client.search(query()).first_page().await.unwrap_err();
+    assert_eq!(
+        refused.kind(),
+        wxcc_sdk::ErrorKind::RateLimited,
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("rate limit"), "{refused}");
+    ok.assert_calls_async(1).await;
+    // A minute later the slot is back.
+    tokio::time::advance(Duration::from_secs(60)).await;
+    client.search(query()).first_page().await.unwrap();
+    ok.assert_calls_async(2).await;
+}
