@@ -524,7 +524,7 @@ async fn tokens_the_store_could_not_take_are_kept_and_written_when_it_is_back() 
     // the new token, and the only copy of `ref-2` stays in memory.
     store.set_down(true);
     assert_eq!(value(&connector.token().await.unwrap()), "acc-2");
-    rotated.assert_hits_async(1).await;
+    rotated.assert_calls_async(1).await;
     let in_store = store
         .inner
         .load("connector/reporting")
@@ -548,8 +548,8 @@ async fn tokens_the_store_could_not_take_are_kept_and_written_when_it_is_back() 
     .await;
     connector.invalidate(&SecretString::from("acc-2"));
     assert_eq!(value(&connector.token().await.unwrap()), "acc-3");
-    next.assert_hits_async(1).await;
-    rotated.assert_hits_async(1).await;
+    next.assert_calls_async(1).await;
+    rotated.assert_calls_async(1).await;
     let in_store = store
         .inner
         .load("connector/reporting")
