@@ -78,7 +78,7 @@ pub use file_store::FileStore;
 pub use node::{Credentials, NodeAuthorization, NodeAuthorizations, NodeAuthorizationsBuilder};
 pub use oauth::{Status, WEBEX_OAUTH_BASE};
 #[cfg(feature = "redis")]
-pub use redis::{RedisRateLimiter, RedisStore, RedisStoreBuilder};
+pub use redis::{RedisRateLimiter, RedisRateLimiterBuilder, RedisStore, RedisStoreBuilder};
 pub use runtime::{
     Call, CallError, ErrorKind, ErrorResponse, PathError, RateLimit, RateLimiter, Reply,
     RetryPolicy, Signer, TRACKING_ID_HEADER, Timeouts, Transport, TransportError, body,

@@ -100,7 +100,7 @@ impl fmt::Debug for StoreLock {
 /// [`save_locked`](TokenStore::save_locked), then drop the lock.
 ///
 /// The `_locked` methods exist for stores whose locks can be lost while held (a lease that
-/// expires when its holder stalls, as in [`RedisStore`](crate::RedisStore)): they check the
+/// expires when its holder stalls, as in `RedisStore` with the `redis` feature): they check the
 /// lock is still theirs and the entry unchanged since it was read under it, and refuse with
 /// [`Error::LeaseLost`] otherwise. Their default implementations call the plain methods, which
 /// is right for stores whose locks cannot be lost (memory, OS file locks).

@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
 
-pub use limiter::RedisRateLimiter;
+pub use limiter::{RedisRateLimiter, RedisRateLimiterBuilder};
 pub use store::{RedisStore, RedisStoreBuilder};
 
 /// A Redis server, opened on first use.
