@@ -35,6 +35,7 @@ mod callbacks;
 mod captures;
 mod client;
 mod error;
+pub mod events;
 mod last_agent;
 mod region;
 mod request;
