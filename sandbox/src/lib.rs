@@ -96,8 +96,22 @@
 //! case-insensitive all-words match and `contains` a case-insensitive substring; Search time
 //! zones are any IANA zone (the tz database of `chrono-tz`) or a fixed offset; statistics come from the
 //! seeded tasks; Engage paths and bodies follow the project's modeled spec. Task call control,
-//! agent state, notification websockets, Journey and configuration writes are not served
-//! (`404`).
+//! agent login, Journey and configuration writes are not served (`404`).
+//!
+//! # Notifications
+//!
+//! `POST {wxcc_base}/v1/notification/subscribe` registers a websocket session and answers its
+//! `webSocketUrl` (`ws://127.0.0.1:PORT/notifs/v1/{subscriptionId}`, good for one connection).
+//! The socket sends `Welcome` first and a `{"keepalive":"true"}` every 4 seconds, drops a
+//! session registered with `isKeepAliveEnabled` whose client sends no keepalive for 16
+//! seconds, and ends an older session of the same user and `clientType` with
+//! `AGENT_MULTI_LOGIN` when a new one subscribes without `allowMultiLogin`. Events come from
+//! the sandbox's state: a task created with `POST /v1/tasks` is offered to the agent of an open
+//! socket (`AgentOfferContact`), answered 2 s later (`AgentContactAssigned`), ended 5 s after
+//! that (`ContactEnded`, `AgentWrapup`) and wrapped up 2 s later (`AgentWrappedUp`);
+//! `PUT /v1/agents/session/state` answers `202` and sends `AgentStateChange`.
+//! [`Sandbox::drop_notification_sockets`], [`Sandbox::stall_notification_sockets`] and
+//! drop-connection faults on `/notifs/**` break sockets for tests.
 
 // The modules by layer, each using only layers below it (`tests/it/layers.rs` checks):
 // ground (`rng`, `sync`, `tz`; then `data`, `faults`) ← `identity` ← `http` and `search` ←
@@ -382,9 +396,35 @@ impl Sandbox {
         )
     }
 
-    /// Injects a fault.
+    /// Injects a fault. A [`Fault::drop_connection`] whose pattern matches the path of open
+    /// notification sockets (`/notifs/v1/{subscriptionId}`, for example `/notifs/**`) also
+    /// drops those sockets at once, without a close frame; further matching requests
+    /// (reconnects) are dropped as the fault's budget says.
     pub fn inject(&self, fault: Fault) {
+        if *fault.kind() == FaultKind::DropConnection {
+            self.app
+                .wxcc
+                .drop_notification_sockets(|path| fault.matches("GET", path));
+        }
         self.app.gate.inject(fault);
+    }
+
+    /// Drops every open notification socket without a close frame, as a network failure
+    /// would; returns how many were open.
+    pub fn drop_notification_sockets(&self) -> usize {
+        self.app.wxcc.drop_notification_sockets(|_| true)
+    }
+
+    /// Makes every open notification socket silent (no events, no keepalives) while the
+    /// connection stays up, as a stuck server or proxy would; returns how many. Sockets
+    /// opened afterwards behave normally.
+    pub fn stall_notification_sockets(&self) -> usize {
+        self.app.wxcc.stall_notification_sockets()
+    }
+
+    /// How many notification sockets are open.
+    pub fn notification_sockets(&self) -> usize {
+        self.app.wxcc.open_notification_sockets()
     }
 
     /// Removes every injected fault.

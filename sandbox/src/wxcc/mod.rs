@@ -7,7 +7,9 @@
 mod callbacks;
 mod captures;
 mod config;
+mod notifications;
 mod routes;
+mod socket;
 mod statistics;
 mod subscriptions;
 mod tasks;
@@ -20,7 +22,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, get};
 use serde_json::{Value, json};
 
 use crate::data::{Dataset, Task, now_ms};
@@ -29,6 +31,7 @@ use crate::identity::{Audience, Identity};
 use crate::search::{self, SearchSchema};
 use crate::sync::lock;
 
+pub(crate) use notifications::SOCKET_PATH as NOTIFICATION_SOCKET_PATH;
 use routes::ROUTES;
 pub(crate) use routes::served;
 use subscriptions::Subscription;
@@ -53,6 +56,8 @@ pub(crate) struct WxccState {
     /// The sandbox's base URL (capture file paths point at it).
     base: String,
     runtime: Mutex<Runtime>,
+    /// Notification sessions and their sockets.
+    notifications: Arc<notifications::Hub>,
 }
 
 impl WxccState {
@@ -63,7 +68,24 @@ impl WxccState {
             schema,
             base,
             runtime,
+            notifications: Arc::default(),
         }
+    }
+
+    /// Drops the open notification sockets whose path (`/notifs/v1/{id}`) passes `matches`,
+    /// without a close frame; returns how many.
+    pub(crate) fn drop_notification_sockets(&self, matches: impl Fn(&str) -> bool) -> usize {
+        socket::drop_matching(&self.notifications, matches)
+    }
+
+    /// Silences the open notification sockets (no frames, no keepalives); returns how many.
+    pub(crate) fn stall_notification_sockets(&self) -> usize {
+        self.notifications.stall_sockets()
+    }
+
+    /// How many notification sockets are open.
+    pub(crate) fn open_notification_sockets(&self) -> usize {
+        self.notifications.open_sockets()
     }
 
     /// Tasks created through `POST /v1/tasks` so far.
@@ -107,6 +129,7 @@ struct RouterState {
 pub(crate) fn router(identity: Arc<Identity>, state: Arc<WxccState>) -> Router {
     Router::new()
         .route("/wxcc/{*rest}", any(dispatch))
+        .route(notifications::SOCKET_PATH, get(socket::upgrade))
         .with_state(RouterState { identity, state })
 }
 
