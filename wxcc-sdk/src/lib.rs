@@ -37,6 +37,7 @@ mod client;
 mod error;
 pub mod events;
 mod last_agent;
+pub mod notifications;
 mod region;
 mod request;
 pub mod search;

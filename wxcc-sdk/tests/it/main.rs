@@ -9,6 +9,7 @@ mod common;
 mod hardening;
 mod helpers;
 mod no_panic;
+mod notifications;
 mod samples;
 mod sandbox;
 mod sandbox_helpers;
