@@ -112,6 +112,15 @@
 //! `PUT /v1/agents/session/state` answers `202` and sends `AgentStateChange`.
 //! [`Sandbox::drop_notification_sockets`], [`Sandbox::stall_notification_sockets`] and
 //! drop-connection faults on `/notifs/**` break sockets for tests.
+//!
+//! # Webhook deliveries
+//!
+//! The same happenings (`task:new`, `task:connected`, `task:ended`, `agent:state_change`) are
+//! posted, signed with the subscription's secret, to the webhook subscriptions that list them:
+//! at least once (retried after 1 s and 2 s until a `2xx`), a seeded share twice, each copy
+//! delayed so that order is not kept ([`Sandbox::set_webhook_chaos`]); every attempt is in
+//! [`Sandbox::webhook_deliveries`]. Only loopback receivers are posted to (and accepted over
+//! plain `http`); other destinations are logged as not sent.
 
 // The modules by layer, each using only layers below it (`tests/it/layers.rs` checks):
 // ground (`rng`, `sync`, `tz`; then `data`, `faults`) ← `identity` ← `http` and `search` ←
@@ -142,6 +151,7 @@ pub use faults::{Fault, FaultKind};
 pub use identity::{Credentials, EngageTenant, Integration, KnownIds, ServiceAppCredentials};
 /// The scopes the sandbox grants: WxCC (the seeded integration and service app) and Engage.
 pub use identity::{ENGAGE_SCOPES, WEBEX_SCOPES};
+pub use wxcc::WebhookDelivery;
 
 use crate::app::App;
 use crate::identity::{Audience, Settings};
@@ -425,6 +435,23 @@ impl Sandbox {
     /// How many notification sockets are open.
     pub fn notification_sockets(&self) -> usize {
         self.app.wxcc.open_notification_sockets()
+    }
+
+    /// Every webhook delivery attempt so far (the last 10,000), in order of attempt: which
+    /// subscription, event and attempt, the receiver's status or why there was none, and
+    /// the body, signature and timestamp sent.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.app.wxcc.webhook_deliveries()
+    }
+
+    /// How unkind webhook delivery is: the probability that a delivery is sent twice
+    /// (default 0.1) and the most each copy is delayed (default 250 ms; random below it, so
+    /// events can arrive out of order). `(0.0, Duration::ZERO)` delivers each event once, at
+    /// once, though a failed attempt is still retried.
+    pub fn set_webhook_chaos(&self, duplicate_probability: f64, max_delay: Duration) {
+        self.app
+            .wxcc
+            .set_webhook_chaos(duplicate_probability, max_delay);
     }
 
     /// Removes every injected fault.

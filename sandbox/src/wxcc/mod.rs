@@ -7,6 +7,7 @@
 mod callbacks;
 mod captures;
 mod config;
+mod deliveries;
 mod notifications;
 mod routes;
 mod socket;
@@ -31,6 +32,7 @@ use crate::identity::{Audience, Identity};
 use crate::search::{self, SearchSchema};
 use crate::sync::lock;
 
+pub use deliveries::WebhookDelivery;
 pub(crate) use notifications::SOCKET_PATH as NOTIFICATION_SOCKET_PATH;
 use routes::ROUTES;
 pub(crate) use routes::served;
@@ -58,12 +60,19 @@ pub(crate) struct WxccState {
     runtime: Mutex<Runtime>,
     /// Notification sessions and their sockets.
     notifications: Arc<notifications::Hub>,
+    /// Webhook deliveries to the subscriptions.
+    outbox: Arc<deliveries::Outbox>,
 }
 
 impl WxccState {
     pub(crate) fn new(data: Arc<Dataset>, schema: SearchSchema, base: String) -> WxccState {
         let runtime = Mutex::new(Runtime::new(&data));
+        let outbox = deliveries::Outbox::new(
+            data.org_id.clone(),
+            crate::rng::Rng::new(data.seed).fork(77),
+        );
         WxccState {
+            outbox: Arc::new(outbox),
             data,
             schema,
             base,
@@ -81,6 +90,16 @@ impl WxccState {
     /// Silences the open notification sockets (no frames, no keepalives); returns how many.
     pub(crate) fn stall_notification_sockets(&self) -> usize {
         self.notifications.stall_sockets()
+    }
+
+    /// Every webhook delivery attempt so far (the last 10,000), in order.
+    pub(crate) fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.outbox.deliveries()
+    }
+
+    /// How often deliveries are duplicated, and how long each may be delayed.
+    pub(crate) fn set_webhook_chaos(&self, duplicates: f64, max_delay: std::time::Duration) {
+        self.outbox.set_chaos(duplicates, max_delay);
     }
 
     /// How many notification sockets are open.

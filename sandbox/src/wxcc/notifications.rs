@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::WxccState;
+use super::deliveries::Outbox;
 use crate::data::now_ms;
 use crate::http::{Call, Fail, Reply};
 use crate::sync::lock;
@@ -292,17 +293,25 @@ pub(super) fn set_agent_state(call: &Call<'_, WxccState>) -> Result<Reply, Fail>
     });
     call.state
         .notifications
-        .publish(&agent_id, &frame("AgentStateChange", org, data));
+        .publish(&agent_id, &frame("AgentStateChange", org, data.clone()));
+    call.state.outbox.emit("agent:state_change", data);
     Ok(Reply::Empty(StatusCode::ACCEPTED))
 }
 
 /// A task created through the API: offered to the agent of an open socket (if any), answered,
 /// ended and wrapped up at the sandbox's pace, each step a frame on that agent's sockets.
-pub(super) fn task_created(hub: &Arc<Hub>, org_id: &str, task_id: &str, media_type: &str) {
+pub(super) fn task_created(
+    hub: &Arc<Hub>,
+    outbox: &Arc<Outbox>,
+    org_id: &str,
+    task_id: &str,
+    media_type: &str,
+) {
     let Some(agent_id) = hub.available_agent() else {
         return;
     };
     let hub = Arc::clone(hub);
+    let outbox = Arc::clone(outbox);
     let (org, task, media) = (org_id.to_owned(), task_id.to_owned(), media_type.to_owned());
     tokio::spawn(async move {
         let send = |name: &str, extra: Value| {
@@ -322,8 +331,11 @@ pub(super) fn task_created(hub: &Arc<Hub>, org_id: &str, task_id: &str, media_ty
         send("AgentOfferContact", offered);
         tokio::time::sleep(RINGING).await;
         send("AgentContactAssigned", json!({}));
+        let webhook = json!({ "taskId": task, "agentId": agent_id });
+        outbox.emit("task:connected", webhook.clone());
         tokio::time::sleep(TALKING).await;
         send("ContactEnded", json!({ "agentsPendingWrapUp": [agent_id] }));
+        outbox.emit("task:ended", webhook);
         send("AgentWrapup", json!({}));
         tokio::time::sleep(WRAPPING_UP).await;
         send("AgentWrappedUp", json!({}));

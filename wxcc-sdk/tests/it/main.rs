@@ -15,3 +15,4 @@ mod sandbox;
 mod sandbox_helpers;
 mod search;
 mod transport;
+mod webhook_deliveries;
