@@ -208,8 +208,11 @@ async fn events_section() -> Result<(), String> {
         "== notification stream: {count} event frames over a loopback websocket, buffer 1,024"
     );
     for (name, work) in [
-        ("consumer keeps up", Duration::ZERO),
-        ("slow consumer, 20 µs per event", Duration::from_micros(20)),
+        ("consumer doing no work", Duration::ZERO),
+        (
+            "slow consumer, 20 µs of work each",
+            Duration::from_micros(20),
+        ),
     ] {
         let r = events::run(count, work, 1024).await?;
         println!(

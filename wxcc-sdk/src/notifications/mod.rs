@@ -19,6 +19,11 @@
 //!   than the connection stalling until the service drops it.
 //! - **Drop**: dropping the stream closes the socket.
 //!
+//! Subscribing needs a token with the `cjp:user` scope (a user's token, or a read-write
+//! connector: a read-only connector does not ask for it). The websocket itself is opened
+//! without a token, as Cisco's SDK opens it: its URL identifies the session, which is why only
+//! trusted URLs are opened and none is ever logged in full.
+//!
 //! Timing uses tokio's clock, so tests can run it under `tokio::time::pause`. The numbers
 //! (4 s, 16 s, 8 s, `Welcome` within 30 s) and the trusted domains are those of Cisco's
 //! `@webex/contact-center` SDK; the backoff is this crate's.

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 use tokio::time::{Instant, timeout};
 use tokio_tungstenite::tungstenite::Message;
-use wxcc_auth::StaticToken;
+use wxcc_auth::{AccessLevel, Connector, StaticToken};
 use wxcc_sandbox::{Fault, Sandbox};
 use wxcc_sdk::events::{AgentEvent, EventKind, TaskEvent};
 use wxcc_sdk::notifications::{Notification, NotificationError, Notifications};
@@ -313,4 +313,69 @@ async fn a_socket_url_that_is_not_trusted_is_refused() {
         "the session path is not shown: {reason}"
     );
     assert_eq!(sandbox.notification_sockets(), 0);
+}
+
+/// A read-write connector (subscribing needs `cjp:user`, which read-only connectors do not
+/// ask for), authorized in the sandbox as a browser would.
+async fn connector(sandbox: &Sandbox) -> Connector {
+    let integration = sandbox.credentials().integration;
+    let connector = Connector::builder(
+        "events",
+        integration.client_id,
+        integration.client_secret,
+        integration.redirect_uri,
+    )
+    .access_level(AccessLevel::ReadWrite)
+    .oauth_base(sandbox.oauth_base())
+    .build()
+    .unwrap();
+    let request = connector.authorization_request(true).unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = browser.get(request.url().clone()).send().await.unwrap();
+    let location = reqwest::Url::parse(redirect.headers()["location"].to_str().unwrap()).unwrap();
+    let get = |k: &str| {
+        let pair = location.query_pairs().find(|(key, _)| key == k).unwrap();
+        pair.1.into_owned()
+    };
+    connector
+        .complete(&request, &get("state"), &get("code"))
+        .await
+        .unwrap();
+    connector
+}
+
+#[tokio::test(start_paused = true)]
+async fn reconnecting_after_the_token_expired_subscribes_with_a_fresh_one() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = Client::builder()
+        .base_url(sandbox.wxcc_base())
+        .token_source(connector(&sandbox).await)
+        .timeouts(Timeouts::none())
+        .build()
+        .unwrap();
+    let mut events = connect(&client).await;
+    sandbox.expire_access_tokens();
+    sandbox.drop_notification_sockets();
+    assert!(matches!(
+        next(&mut events).await,
+        Notification::Disconnected { .. }
+    ));
+    assert!(matches!(
+        next(&mut events).await,
+        Notification::Reconnected { .. }
+    ));
+    let subscribes: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/wxcc/v1/notification/subscribe")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        subscribes,
+        [Some(200), Some(401), Some(200)],
+        "the expired token is refused once, then a refreshed one is used"
+    );
 }
