@@ -1,10 +1,11 @@
-//! `cargo run --release -p wxcc-bench -- [all|overhead|tokens|paging|burst|build]`
+//! `cargo run --release -p wxcc-bench -- [all|overhead|tokens|paging|burst|events|build]`
 //!
 //! Measures what the wxcc crates cost over raw HTTP, in one process, and prints ratios. See
 //! BENCHMARKS.md for what each number means.
 
 mod build;
 mod burst;
+mod events;
 mod overhead;
 mod paging;
 mod server;
@@ -12,6 +13,7 @@ mod stats;
 mod tokens;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use server::Pages;
 
@@ -41,6 +43,9 @@ async fn main() -> ExitCode {
     }
     if all || which == "burst" {
         failed |= report("rate-limited burst", burst_section().await);
+    }
+    if all || which == "events" {
+        failed |= report("notification stream", events_section().await);
     }
     if all || which == "build" {
         failed |= report("build cost", build_section());
@@ -248,4 +253,38 @@ fn build_section() -> Result<(), String> {
 
 fn verdict(ok: bool) -> &'static str {
     if ok { "[met]" } else { "[NOT MET]" }
+}
+
+async fn events_section() -> Result<(), String> {
+    let count = 100_000;
+    println!(
+        "== notification stream: {count} event frames over a loopback websocket, buffer 1,024"
+    );
+    for (name, work) in [
+        ("consumer doing no work", Duration::ZERO),
+        (
+            "slow consumer, 20 µs of work each",
+            Duration::from_micros(20),
+        ),
+    ] {
+        let r = events::run(count, work, 1024).await?;
+        println!(
+            "  {name:<32} {:>8.0} events/s handled   {:>6} handled   {:>6} dropped (Lagged)   {:.2} s",
+            r.events as f64 / r.wall.as_secs_f64().max(f64::EPSILON),
+            r.events,
+            r.missed,
+            r.wall.as_secs_f64()
+        );
+        println!(
+            "  {:<32} resident memory {} KiB before, {} KiB after, process peak {} KiB",
+            "", r.rss_before_kib, r.rss_after_kib, r.peak_kib
+        );
+        if r.events + r.missed != count {
+            return Err(format!(
+                "{} handled + {} dropped is not {count}",
+                r.events, r.missed
+            ));
+        }
+    }
+    Ok(())
 }

@@ -141,7 +141,8 @@ impl Fault {
         &self.kind
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
+    /// Whether the fault applies to a request with this method and path.
+    pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.method.as_deref().is_none_or(|m| m == method)
             && self
                 .path

@@ -96,8 +96,31 @@
 //! case-insensitive all-words match and `contains` a case-insensitive substring; Search time
 //! zones are any IANA zone (the tz database of `chrono-tz`) or a fixed offset; statistics come from the
 //! seeded tasks; Engage paths and bodies follow the project's modeled spec. Task call control,
-//! agent state, notification websockets, Journey and configuration writes are not served
-//! (`404`).
+//! agent login, Journey and configuration writes are not served (`404`).
+//!
+//! # Notifications
+//!
+//! `POST {wxcc_base}/v1/notification/subscribe` registers a websocket session and answers its
+//! `webSocketUrl` (`ws://127.0.0.1:PORT/notifs/v1/{subscriptionId}`, good for one connection).
+//! The socket sends `Welcome` first and a `{"keepalive":"true"}` every 4 seconds, drops a
+//! session registered with `isKeepAliveEnabled` whose client sends no keepalive for 16
+//! seconds, and ends an older session of the same user and `clientType` with
+//! `AGENT_MULTI_LOGIN` when a new one subscribes without `allowMultiLogin`. Events come from
+//! the sandbox's state: a task created with `POST /v1/tasks` is offered to the agent of an open
+//! socket (`AgentOfferContact`), answered 2 s later (`AgentContactAssigned`), ended 5 s after
+//! that (`ContactEnded`, `AgentWrapup`) and wrapped up 2 s later (`AgentWrappedUp`);
+//! `PUT /v1/agents/session/state` answers `202` and sends `AgentStateChange`.
+//! [`Sandbox::drop_notification_sockets`], [`Sandbox::stall_notification_sockets`] and
+//! drop-connection faults on `/notifs/**` break sockets for tests.
+//!
+//! # Webhook deliveries
+//!
+//! The same happenings (`task:new`, `task:connected`, `task:ended`, `agent:state_change`) are
+//! posted, signed with the subscription's secret, to the webhook subscriptions that list them:
+//! at least once (retried after 1 s and 2 s until a `2xx`), a seeded share twice, each copy
+//! delayed so that order is not kept ([`Sandbox::set_webhook_chaos`]); every attempt is in
+//! [`Sandbox::webhook_deliveries`]. Only loopback receivers are posted to (and accepted over
+//! plain `http`); other destinations are logged as not sent.
 
 // The modules by layer, each using only layers below it (`tests/it/layers.rs` checks):
 // ground (`rng`, `sync`, `tz`; then `data`, `faults`) ← `identity` ← `http` and `search` ←
@@ -131,6 +154,7 @@ pub use identity::{
 };
 /// The scopes the sandbox grants: WxCC (the seeded integration and service app) and Engage.
 pub use identity::{ENGAGE_SCOPES, WEBEX_SCOPES};
+pub use wxcc::WebhookDelivery;
 
 use crate::app::App;
 use crate::identity::{Audience, Settings};
@@ -409,9 +433,52 @@ impl Sandbox {
         self.app.identity.set_refresh_tokens(mode);
     }
 
-    /// Injects a fault.
+    /// Injects a fault. A [`Fault::drop_connection`] whose pattern matches the path of open
+    /// notification sockets (`/notifs/v1/{subscriptionId}`, for example `/notifs/**`) also
+    /// drops those sockets at once, without a close frame; further matching requests
+    /// (reconnects) are dropped as the fault's budget says.
     pub fn inject(&self, fault: Fault) {
+        if *fault.kind() == FaultKind::DropConnection {
+            self.app
+                .wxcc
+                .drop_notification_sockets(|path| fault.matches("GET", path));
+        }
         self.app.gate.inject(fault);
+    }
+
+    /// Drops every open notification socket without a close frame, as a network failure
+    /// would; returns how many were open.
+    pub fn drop_notification_sockets(&self) -> usize {
+        self.app.wxcc.drop_notification_sockets(|_| true)
+    }
+
+    /// Makes every open notification socket silent (no events, no keepalives) while the
+    /// connection stays up, as a stuck server or proxy would; returns how many. Sockets
+    /// opened afterwards behave normally.
+    pub fn stall_notification_sockets(&self) -> usize {
+        self.app.wxcc.stall_notification_sockets()
+    }
+
+    /// How many notification sockets are open.
+    pub fn notification_sockets(&self) -> usize {
+        self.app.wxcc.open_notification_sockets()
+    }
+
+    /// Every webhook delivery attempt so far (the last 10,000), in order of attempt: which
+    /// subscription, event and attempt, the receiver's status or why there was none, and
+    /// the body, signature and timestamp sent.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.app.wxcc.webhook_deliveries()
+    }
+
+    /// How unkind webhook delivery is: the probability that a delivery is sent twice
+    /// (default 0.1) and the most each copy is delayed (default 250 ms; random below it, so
+    /// events can arrive out of order). `(0.0, Duration::ZERO)` delivers each event once, at
+    /// once, though a failed attempt is still retried.
+    pub fn set_webhook_chaos(&self, duplicate_probability: f64, max_delay: Duration) {
+        self.app
+            .wxcc
+            .set_webhook_chaos(duplicate_probability, max_delay);
     }
 
     /// Removes every injected fault.

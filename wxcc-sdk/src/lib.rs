@@ -10,6 +10,10 @@
 //!   spoke to, as Cisco's last-agent-routing blueprint finds it.
 //! - Typed helpers for tasks, estimated wait time, statistics, captures, scheduled callbacks,
 //!   webhook subscriptions, and webhook delivery verification ([`webhooks`]).
+//! - Real-time events: [`Client::notifications`] streams the agent notification websocket as
+//!   typed [`events`] (keepalive, silence detection, reconnects with the gap reported, a bounded
+//!   buffer); `Event::from` in [`events`] turns verified webhook deliveries into the same types, and
+//!   [`events::Deduplicator`] handles each event once.
 //! - [`Client::api`]: the generated client for every other operation, signed the same way.
 //!
 //! Errors are one [`Error`] type that parses every error body format the WxCC services use and
@@ -35,7 +39,9 @@ mod callbacks;
 mod captures;
 mod client;
 mod error;
+pub mod events;
 mod last_agent;
+pub mod notifications;
 mod region;
 mod request;
 pub mod search;

@@ -75,7 +75,7 @@ impl EventType {
         }
     }
 
-    fn parse(value: &str) -> Self {
+    pub(crate) fn parse(value: &str) -> Self {
         [
             EventType::AgentLogin,
             EventType::AgentLogout,

@@ -10,6 +10,10 @@ pub enum Service {
     Wxcc,
     /// Engage (paths relative to the Engage base URL, `/engage/api/v1` on the sandbox).
     Engage,
+    /// The notification websocket a WxCC subscription points at (paths relative to the
+    /// sandbox's base URL). Cisco hands out a `wss://` URL and documents no path, so this
+    /// route is the sandbox's own and is in neither spec; the URL itself is the credential.
+    NotificationSocket,
 }
 
 /// One operation the sandbox serves.
@@ -50,5 +54,11 @@ pub fn served_routes() -> Vec<ServedRoute> {
         path,
         scopes,
     });
-    wxcc.chain(engage).collect()
+    let socket = ServedRoute {
+        service: Service::NotificationSocket,
+        method: "GET",
+        path: crate::wxcc::NOTIFICATION_SOCKET_PATH.to_owned(),
+        scopes: &[],
+    };
+    wxcc.chain(engage).chain(std::iter::once(socket)).collect()
 }

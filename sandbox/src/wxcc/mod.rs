@@ -7,7 +7,10 @@
 mod callbacks;
 mod captures;
 mod config;
+mod deliveries;
+mod notifications;
 mod routes;
+mod socket;
 mod statistics;
 mod subscriptions;
 mod tasks;
@@ -20,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, get};
 use serde_json::{Value, json};
 
 use crate::data::{Dataset, Task, now_ms};
@@ -29,6 +32,8 @@ use crate::identity::{Audience, Identity};
 use crate::search::{self, SearchSchema};
 use crate::sync::lock;
 
+pub use deliveries::WebhookDelivery;
+pub(crate) use notifications::SOCKET_PATH as NOTIFICATION_SOCKET_PATH;
 use routes::ROUTES;
 pub(crate) use routes::served;
 use subscriptions::Subscription;
@@ -53,17 +58,53 @@ pub(crate) struct WxccState {
     /// The sandbox's base URL (capture file paths point at it).
     base: String,
     runtime: Mutex<Runtime>,
+    /// Notification sessions and their sockets.
+    notifications: Arc<notifications::Hub>,
+    /// Webhook deliveries to the subscriptions.
+    outbox: Arc<deliveries::Outbox>,
 }
 
 impl WxccState {
     pub(crate) fn new(data: Arc<Dataset>, schema: SearchSchema, base: String) -> WxccState {
         let runtime = Mutex::new(Runtime::new(&data));
+        let outbox = deliveries::Outbox::new(
+            data.org_id.clone(),
+            crate::rng::Rng::new(data.seed).fork(77),
+        );
         WxccState {
+            outbox: Arc::new(outbox),
             data,
             schema,
             base,
             runtime,
+            notifications: Arc::default(),
         }
+    }
+
+    /// Drops the open notification sockets whose path (`/notifs/v1/{id}`) passes `matches`,
+    /// without a close frame; returns how many.
+    pub(crate) fn drop_notification_sockets(&self, matches: impl Fn(&str) -> bool) -> usize {
+        socket::drop_matching(&self.notifications, matches)
+    }
+
+    /// Silences the open notification sockets (no frames, no keepalives); returns how many.
+    pub(crate) fn stall_notification_sockets(&self) -> usize {
+        self.notifications.stall_sockets()
+    }
+
+    /// Every webhook delivery attempt so far (the last 10,000), in order.
+    pub(crate) fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.outbox.deliveries()
+    }
+
+    /// How often deliveries are duplicated, and how long each may be delayed.
+    pub(crate) fn set_webhook_chaos(&self, duplicates: f64, max_delay: std::time::Duration) {
+        self.outbox.set_chaos(duplicates, max_delay);
+    }
+
+    /// How many notification sockets are open.
+    pub(crate) fn open_notification_sockets(&self) -> usize {
+        self.notifications.open_sockets()
     }
 
     /// Tasks created through `POST /v1/tasks` so far.
@@ -107,6 +148,7 @@ struct RouterState {
 pub(crate) fn router(identity: Arc<Identity>, state: Arc<WxccState>) -> Router {
     Router::new()
         .route("/wxcc/{*rest}", any(dispatch))
+        .route(notifications::SOCKET_PATH, get(socket::upgrade))
         .with_state(RouterState { identity, state })
 }
 

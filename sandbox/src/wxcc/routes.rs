@@ -2,7 +2,7 @@
 //! `specs/wxcc` and the handler that runs it. Data, so `served_routes` can list it for the
 //! test that compares it with the spec.
 
-use super::{Op, callbacks, captures, config, statistics, subscriptions, tasks};
+use super::{Op, callbacks, captures, config, notifications, statistics, subscriptions, tasks};
 use crate::http::{Route, Shape};
 
 const CONFIG_READ: &[&str] = &["cjp:config", "cjp:config_read"];
@@ -11,6 +11,7 @@ const USER_OR_CONFIG: &[&str] = &["cjp:user", "cjp:config", "cjp:config_read"];
 const CONFIG_OR_USER: &[&str] = &["cjp:config", "cjp:config_read", "cjp:user"];
 const SUBSCRIPTIONS_READ: &[&str] = &["cjp:config_read"];
 const SUBSCRIPTIONS_WRITE: &[&str] = &["cjp:config_write"];
+const NOTIFICATIONS: &[&str] = &["cjp:user", "cloud-contact-center:pod_conv"];
 
 const fn route(
     method: &'static str,
@@ -44,6 +45,20 @@ pub(super) static ROUTES: &[Route<Op>] = &[
         USER_OR_CONFIG,
         A,
         Op::Sync(tasks::list_tasks),
+    ),
+    route(
+        "POST",
+        "/v1/notification/subscribe",
+        NOTIFICATIONS,
+        S,
+        Op::Sync(notifications::subscribe),
+    ),
+    route(
+        "PUT",
+        "/v1/agents/session/state",
+        USER,
+        A,
+        Op::Sync(notifications::set_agent_state),
     ),
     route(
         "GET",

@@ -50,7 +50,6 @@ pub(super) struct Subscription {
     pub event_types: Vec<String>,
     pub destination_url: String,
     /// Kept as the service keeps it (for signing deliveries); never returned.
-    #[allow(dead_code)]
     pub secret: Option<String>,
     pub status: String,
     pub resource_version: Option<String>,
@@ -96,13 +95,20 @@ struct Body {
     resource_version: Option<String>,
 }
 
-/// HTTPS on port 443, no user info, query or fragment.
+/// HTTPS on port 443, no user info, query or fragment. The sandbox also accepts a loopback
+/// receiver (`http://127.0.0.1:PORT/...`), which WxCC would not: the only kind it delivers to.
 fn check_destination(url: &str) -> Result<(), Fail> {
     let bad = |why: &str| Fail::bad(format!("destinationUrl `{url}` is not allowed: {why}"));
     if url.contains('#') {
         return Err(bad("it has a fragment"));
     }
     let uri: Uri = url.parse().map_err(|_| bad("it is not a URL"))?;
+    if super::deliveries::is_loopback(url)
+        && matches!(uri.scheme_str(), Some("http" | "https"))
+        && !uri.authority().is_some_and(|a| a.as_str().contains('@'))
+    {
+        return Ok(());
+    }
     if uri.scheme_str() != Some("https") {
         return Err(bad("it must use https"));
     }
@@ -199,7 +205,9 @@ fn create(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
         last_updated_by: call.grant.subject.clone(),
     };
     let data = subscription.json();
-    lock(&call.state.runtime).subscriptions.push(subscription);
+    let mut runtime = lock(&call.state.runtime);
+    runtime.subscriptions.push(subscription);
+    call.state.outbox.sync(&runtime.subscriptions);
     Ok(Reply::Json(
         StatusCode::CREATED,
         json!({ "meta": meta(call), "data": data }),
@@ -290,6 +298,7 @@ fn update(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     subscription.last_updated_time = now_ms();
     subscription.last_updated_by = call.grant.subject.clone();
     let data = subscription.json();
+    call.state.outbox.sync(&runtime.subscriptions);
     Ok(Reply::Json(
         StatusCode::OK,
         json!({ "meta": meta(call), "data": data }),
@@ -302,6 +311,7 @@ fn delete(call: &Call<'_, WxccState>, version: u8) -> Result<Reply, Fail> {
     if i < runtime.subscriptions.len() {
         runtime.subscriptions.remove(i);
     }
+    call.state.outbox.sync(&runtime.subscriptions);
     Ok(Reply::Empty(StatusCode::NO_CONTENT))
 }
 
@@ -369,5 +379,7 @@ mod tests {
         assert!(check_destination("https://hooks.example.com/wxcc?x=1").is_err());
         assert!(check_destination("https://u:p@hooks.example.com/wxcc").is_err());
         assert!(check_destination("https://hooks.example.com/wxcc#f").is_err());
+        assert!(check_destination("http://127.0.0.1:8080/hook").is_ok());
+        assert!(check_destination("http://u:p@127.0.0.1:8080/hook").is_err());
     }
 }

@@ -157,6 +157,14 @@ pub(super) fn create_task(call: &Call<'_, WxccState>) -> Result<Reply, Fail> {
         addresses: Some(Box::new((origin, destination))),
     };
     lock(&call.state.runtime).tasks.push(task);
+    call.state.outbox.emit("task:new", json!({ "taskId": id }));
+    super::notifications::task_created(
+        &call.state.notifications,
+        &call.state.outbox,
+        &data.org_id,
+        &id,
+        Channel::Telephony.as_str(),
+    );
     Ok(Reply::Json(
         StatusCode::CREATED,
         json!({ "meta": meta(call), "data": { "id": id } }),

@@ -9,6 +9,7 @@ mod conformance;
 mod curl_session;
 mod engage;
 mod layers;
+mod notifications;
 mod oauth;
 mod request_log;
 mod routes;
