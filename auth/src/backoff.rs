@@ -6,8 +6,17 @@ use std::time::Duration;
 /// The wait before try number `n` after a failure (1-based): `initial` doubled `n - 1` times,
 /// capped at `max`, then scaled by a random factor in `[0.5, 1)`. Jitter in the upper half keeps
 /// many processes that failed at the same moment from coming back at the same moment, without
-/// ever waiting much less than asked.
-pub(crate) fn jittered(initial: Duration, max: Duration, n: u32) -> Duration {
+/// ever waiting much less than asked. The token cache, the retry stage and the notification
+/// stream's reconnects all wait this; re-exported as `runtime::jittered_backoff`.
+///
+/// ```
+/// use std::time::Duration;
+/// use wxcc_auth::runtime::jittered_backoff;
+///
+/// let third = jittered_backoff(Duration::from_millis(100), Duration::from_secs(1), 3);
+/// assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+/// ```
+pub fn jittered(initial: Duration, max: Duration, n: u32) -> Duration {
     let exponent = n.saturating_sub(1).min(16);
     let base = initial.saturating_mul(1 << exponent).min(max);
     scale(base, 0.5 + 0.5 * random_fraction())

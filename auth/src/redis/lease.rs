@@ -77,7 +77,8 @@ impl Lease {
         settings: LeaseSettings,
         local: tokio::sync::OwnedMutexGuard<()>,
     ) -> Result<Self, Error> {
-        let owner = super::random_owner()?;
+        // 128 bits of OS randomness: no other holder can guess or repeat it.
+        let owner = crate::oauth::random_text(16)?;
         let millis = settings.lease.as_millis().max(1) as u64;
         let started = tokio::time::Instant::now();
         let mut pause = Duration::from_millis(5);

@@ -134,10 +134,3 @@ impl Connection {
 fn describe(error: &redis::RedisError) -> String {
     error.to_string()
 }
-
-/// A random owner token (128 bits of OS randomness, hex).
-pub(crate) fn random_owner() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Config(format!("no OS randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}

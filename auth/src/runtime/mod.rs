@@ -30,6 +30,7 @@ mod retry;
 mod signer;
 mod transport;
 
+pub use crate::backoff::jittered as jittered_backoff;
 pub use call::{Call, CallError, ErrorResponse, PathError, Reply};
 pub use generated::generated_call;
 pub use kind::ErrorKind;

@@ -217,7 +217,11 @@ async fn drive(
                 let mut attempt = 0u32;
                 socket = loop {
                     attempt = attempt.saturating_add(1);
-                    let wait = jittered(settings.backoff_initial, settings.backoff_max, attempt);
+                    let wait = wxcc_auth::runtime::jittered_backoff(
+                        settings.backoff_initial,
+                        settings.backoff_max,
+                        attempt,
+                    );
                     let opened = tokio::select! {
                         _ = &mut stop => return,
                         opened = async {
@@ -312,35 +316,9 @@ fn decode(text: &str) -> Option<Event> {
     (!keepalive && !welcome).then(|| Event::from_notification(&frame))
 }
 
-/// The wait before attempt `n` (1-based): `initial` doubled `n - 1` times, capped at `max`,
-/// scaled by a random factor in `[0.5, 1)` so clients that lost the service together do not
-/// come back together. (`wxcc-auth` keeps its backoff private; this is the same rule.)
-fn jittered(initial: Duration, max: Duration, n: u32) -> Duration {
-    let base = initial
-        .saturating_mul(1u32 << n.saturating_sub(1).min(16))
-        .min(max);
-    let mut bytes = [0u8; 8];
-    let fraction = if getrandom::fill(&mut bytes).is_ok() {
-        (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
-    } else {
-        0.5
-    };
-    Duration::try_from_secs_f64(base.as_secs_f64() * (0.5 + 0.5 * fraction)).unwrap_or(max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_backoff_doubles_is_capped_and_never_below_half() {
-        let (initial, max) = (Duration::from_millis(100), Duration::from_secs(2));
-        for n in 1..=40 {
-            let expected = (initial * 2u32.pow(n.min(16) - 1)).min(max);
-            let wait = jittered(initial, max, n);
-            assert!(wait >= expected / 2 && wait <= expected, "{n}: {wait:?}");
-        }
-    }
 
     #[test]
     fn keepalives_and_welcome_are_not_events() {

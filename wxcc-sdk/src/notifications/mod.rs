@@ -26,7 +26,7 @@
 //!
 //! Timing uses tokio's clock, so tests can run it under `tokio::time::pause`. The numbers
 //! (4 s, 16 s, 8 s, `Welcome` within 30 s) and the trusted domains are those of Cisco's
-//! `@webex/contact-center` SDK; the backoff is this crate's.
+//! `@webex/contact-center` SDK; the backoff is the family's (`wxcc_auth::runtime::jittered_backoff`).
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
