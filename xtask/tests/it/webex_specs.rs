@@ -6,15 +6,13 @@
 //! them (any depth; every `*.json`, `*.yaml` and `*.yml` is a spec) and run
 //!
 //! ```text
-//! WXCC_WEBEX_SPECS_DIR=/path/to/specs cargo test -p xtask --test webex_specs -- --ignored --nocapture
+//! WXCC_WEBEX_SPECS_DIR=/path/to/specs cargo test -p xtask --test it webex_specs:: -- --ignored --nocapture
 //! ```
 //!
 //! `WXCC_WEBEX_SPECS_FILTER=meeting` keeps only the specs whose path contains the text. Without
 //! the folder the test prints a note and passes; it never touches the network. The crates are
 //! written to a fixed folder under the system temp dir, so a second run leaves them (and the
 //! build) unchanged, and all checks share one target folder.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -6,8 +6,6 @@
 //! When the folder is missing (a plain clone has no `../shared`), every test prints a note and
 //! passes, unless `WXCC_REQUIRE_FIXTURES` is set (`.ci/run` sets it). Everything generated is written under the system temp folder, never into the repo.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

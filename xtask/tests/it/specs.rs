@@ -1,8 +1,6 @@
 //! The project's own specs: valid OpenAPI 3.0, complete enough, classified, and clean enough
 //! that the normalizer has nothing to fix in them.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
 use serde_json::Value;
 use xtask::codegen::{TARGETS, workspace_root};
 use xtask::load::{Spec, load};

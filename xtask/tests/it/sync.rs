@@ -1,20 +1,12 @@
 //! `cargo xtask spec-sync`: a tiny folder of ours brought up to a tiny "Cisco" document, and the
 //! workspace's own folder checked to be in sync with Cisco's latest spec in `../shared/upstream`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
-use std::path::{Path, PathBuf};
+use crate::support;
+use std::path::Path;
 
 use serde_json::{Value, json};
 use xtask::codegen::workspace_root;
 use xtask::sync::{Options, sync};
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-sync-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn yaml(path: &Path) -> Value {
     serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -124,7 +116,7 @@ fn upstream() -> Value {
 
 #[test]
 fn a_folder_takes_over_cisco_facts_but_never_its_words() {
-    let dir = temp("tiny");
+    let dir = support::temp("sync", "tiny");
     let specs = dir.join("specs");
     std::fs::create_dir_all(&specs).unwrap();
     std::fs::write(specs.join("openapi.yaml"), OURS_ROOT).unwrap();
@@ -242,7 +234,7 @@ fn the_workspace_specs_are_in_sync_with_ciscos_latest_spec() {
         eprintln!("note: {} not found; test skipped", up.display());
         return;
     }
-    let dir = temp("workspace");
+    let dir = support::temp("sync", "workspace");
     let specs = dir.join("wxcc");
     std::fs::create_dir_all(&specs).unwrap();
     for entry in std::fs::read_dir(workspace_root().join("specs/wxcc")).unwrap() {

@@ -1,21 +1,13 @@
 //! The codegen command: deterministic output, a drift check that names the stale file, and
 //! clear errors (never a panic) for bad spec files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
-use std::path::{Path, PathBuf};
+use crate::support;
+use std::path::Path;
 use std::process::Command;
 
 use xtask::codegen::{GENERATED_FILES, TARGETS, workspace, workspace_root};
 use xtask::generate::{HEADER, generate};
 use xtask::load::load;
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -46,7 +38,7 @@ fn the_committed_generated_code_is_current() {
 
 #[test]
 fn check_names_the_file_that_was_edited_by_hand() {
-    let root = temp("drift");
+    let root = support::temp("codegen", "drift");
     for target in TARGETS {
         copy_dir(&workspace_root().join(target.spec), &root.join(target.spec));
     }
@@ -87,7 +79,7 @@ fn run_xtask(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn bad_spec_files_get_clear_errors_not_panics() {
-    let dir = temp("bad");
+    let dir = support::temp("codegen", "bad");
     let cases = [
         (
             "not-a-spec.json",
@@ -137,7 +129,7 @@ fn bad_spec_files_get_clear_errors_not_panics() {
 
 #[test]
 fn a_standalone_crate_is_written_from_any_spec() {
-    let out = temp("standalone").join("tiny-client");
+    let out = support::temp("codegen", "standalone").join("tiny-client");
     let spec = workspace_root().join("specs/engage");
     let (code, stderr) = run_xtask(&[
         "codegen",
@@ -162,7 +154,7 @@ fn a_standalone_crate_is_written_from_any_spec() {
 
 #[test]
 fn names_and_access_classes_follow_the_command_line() {
-    let dir = temp("access");
+    let dir = support::temp("codegen", "access");
     let spec = dir.join("tiny.yaml");
     let ok = "responses: {'204': {description: ok}}";
     std::fs::write(

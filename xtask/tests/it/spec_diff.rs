@@ -1,17 +1,8 @@
 //! The spec-diff command: reads two spec files or folders, prints Markdown or JSON, and rejects
 //! bad command lines with a usage message.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
-use std::path::PathBuf;
+use crate::support;
 use std::process::Command;
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-spec-diff-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -48,7 +39,7 @@ components:
 
 #[test]
 fn a_yaml_file_and_a_folder_compare_in_both_formats() {
-    let dir = temp("formats");
+    let dir = support::temp("spec-diff", "formats");
     let old = dir.join("old.yaml");
     std::fs::write(&old, OLD).unwrap();
     // The new version is a folder of two fragments.
@@ -97,7 +88,7 @@ fn bad_command_lines_and_files_get_clear_errors() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unknown format `xml`"), "{stderr}");
 
-    let dir = temp("bad");
+    let dir = support::temp("spec-diff", "bad");
     let good = dir.join("good.yaml");
     std::fs::write(&good, OLD).unwrap();
     let swagger = dir.join("swagger.json");

@@ -1,8 +1,6 @@
 //! Each class of spec defect, fed as a tiny spec through the whole pipeline: the normalizer
 //! fixes it, counts it in the report, and progenitor then generates a client.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
 use serde_json::{Value, json};
 use xtask::generate::generate;
 use xtask::load::Spec;

@@ -10,8 +10,6 @@
 //! `cargo build --keep-going --offline` with the workspace's `Cargo.lock`: the dependencies
 //! compile once and nothing is fetched.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
