@@ -110,8 +110,11 @@ impl Default for CacheSettings {
 ///   endpoint. Every failure backs off, transient or not; a refusal of the credentials is not
 ///   served the old token meanwhile.
 /// - A rejected token ([`TokenSource::invalidate`]) is replaced at once, and so is its
-///   replacement; from the third rejected token in a row the same backoff applies, and the
-///   rejected token is kept (so callers get the server's `401`) until it has passed.
+///   replacement; from the third token in a row rejected early in its life the same backoff
+///   applies, and the rejected token is kept (so callers get the server's `401`) until it has
+///   passed. A token rejected in the second half of its life counts as expired in flight (a
+///   slow request, a clock ahead of the server's), not as one more bad token: it is always
+///   replaced at once.
 /// - A fetch that panics fails the callers waiting for it with [`Error::FetcherPanicked`]; the
 ///   cache stays usable.
 /// - A token set or cleared while a fetch runs wins over that fetch's result.
@@ -152,7 +155,7 @@ struct State {
     failures: u32,
     retry_not_before: Option<DateTime<Utc>>,
     /// Tokens rejected in a row, each fetched to replace the one before; reset by a token
-    /// that lives to its refresh time, or by `set`.
+    /// that lives to its refresh time or is rejected late in its life, or by `set`.
     rejections: u32,
 }
 
@@ -172,6 +175,8 @@ enum Attempt {
 
 struct Cached {
     token: AccessToken,
+    /// When the cache took the token in.
+    cached_at: DateTime<Utc>,
     refresh_at: Option<DateTime<Utc>>,
     /// Its rejection started a backoff: the next rejection after the backoff drops it.
     backed_off: bool,
@@ -184,6 +189,20 @@ impl Cached {
 
     fn fresh_at(&self, now: DateTime<Utc>) -> bool {
         self.refresh_at.is_none_or(|at| now < at)
+    }
+
+    /// Whether `now` is in the second half of the token's life as the cache saw it. A token
+    /// the server refuses that late most likely expired on its way (the request queued for
+    /// seconds, or the server's clock runs ahead); a token refused at its first use is the
+    /// case the rejection backoff is for (a missing scope, another organization). Tokens
+    /// without an expiry are never late.
+    fn late_at(&self, now: DateTime<Utc>) -> bool {
+        self.token.expires_at().is_some_and(|expires_at| {
+            let half = (expires_at - self.cached_at) / 2;
+            self.cached_at
+                .checked_add_signed(half)
+                .is_some_and(|middle| now >= middle)
+        })
     }
 }
 
@@ -378,6 +397,7 @@ impl<F: TokenFetcher> TokenCache<F> {
         });
         Cached {
             token,
+            cached_at: now,
             refresh_at,
             backed_off: false,
         }
@@ -487,14 +507,18 @@ impl<F: TokenFetcher> TokenSource for TokenCache<F> {
         let now = inner.clock.now();
         let mut state = write(&inner.state);
         let backing_off = state.retry_not_before.is_some_and(|until| now < until);
-        let Some(backed_off) = state
+        let Some((backed_off, late)) = state
             .current
             .as_ref()
             .filter(|c| c.token.secret().expose_secret() == rejected.expose_secret())
-            .map(|c| c.backed_off)
+            .map(|c| (c.backed_off, c.late_at(now)))
         else {
             return;
         };
+        if late {
+            // Expired in flight, not refused for what it is: the run of rejections ends here.
+            state.rejections = 0;
+        }
         if backing_off {
             // Backing off: the token stays until the backoff ends, so the caller gets the
             // server's 401 instead of starting another fetch.

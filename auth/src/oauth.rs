@@ -96,6 +96,11 @@ impl Endpoint {
             source_name: source_name.to_owned(),
             message: crate::runtime::describe(&e),
         };
+        // Lifetimes count from when the request left, not from when the answer arrived: the
+        // server started the token's life somewhere in between, so this is the one estimate
+        // that never outlives the server's own expiry. Under load the answer can take seconds,
+        // and counting from its arrival would plan refreshes for after the token died.
+        let sent = clock.now();
         let response = request
             .header("accept", "application/json")
             .send()
@@ -103,18 +108,19 @@ impl Endpoint {
             .map_err(transport)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(transport)?;
-        decode(source_name, status.as_u16(), &bytes, clock.now(), secrets)
+        decode(source_name, status.as_u16(), &bytes, sent, secrets)
     }
 }
 
 /// Reads a token endpoint's answer: a token response for a 2xx status, an OAuth (or Webex)
 /// error body otherwise. Nothing a server sends makes it panic, and no text taken from the
-/// answer keeps any of `secrets` (the secret values the request carried).
+/// answer keeps any of `secrets` (the secret values the request carried). Lifetimes count
+/// from `sent`, when the request left.
 fn decode(
     source_name: &str,
     status: u16,
     bytes: &[u8],
-    now: DateTime<Utc>,
+    sent: DateTime<Utc>,
     secrets: &[&str],
 ) -> Result<Issued, Error> {
     if !(200..300).contains(&status) {
@@ -139,13 +145,13 @@ fn decode(
         .ok_or_else(|| invalid("no access_token"))?;
     Ok(Issued {
         access_token: SecretString::from(access_token),
-        access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(now, s)),
+        access_expires_at: seconds(wire.expires_in.as_ref()).and_then(|s| after(sent, s)),
         refresh_token: wire
             .refresh_token
             .filter(|t| !t.is_empty())
             .map(SecretString::from),
         refresh_expires_at: seconds(wire.refresh_token_expires_in.as_ref())
-            .and_then(|s| after(now, s)),
+            .and_then(|s| after(sent, s)),
         // Scopes show in Debug output; an endpoint that echoes the request could put it here.
         scopes: match wire.scope {
             Some(serde_json::Value::String(s)) => s
@@ -680,6 +686,45 @@ mod tests {
             Just(Value::Null),
             Just(serde_json::json!({"seconds": 1})),
         ]
+    }
+
+    /// Reads ten seconds later each time it is asked: an answer that took that long.
+    #[derive(Debug, Default)]
+    struct SlowAnswers(std::sync::atomic::AtomicI64);
+
+    impl Clock for SlowAnswers {
+        fn now(&self) -> DateTime<Utc> {
+            let step = self.0.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+            DateTime::from_timestamp(1_000_000 + step, 0).unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lifetime_counts_from_when_the_request_left() {
+        let server = httpmock::MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method("POST").path("/access_token");
+                then.status(200).json_body(serde_json::json!({
+                    "access_token": "a", "expires_in": 60,
+                    "refresh_token": "r", "refresh_token_expires_in": 600,
+                }));
+            })
+            .await;
+        let endpoint = Endpoint {
+            http: reqwest::Client::new(),
+            url: server.url("/access_token").parse().unwrap(),
+        };
+        let clock = SlowAnswers::default();
+        let issued = endpoint
+            .form("p", &[("grant_type", "refresh_token")], &[], &clock)
+            .await
+            .unwrap();
+        // The clock read 1,000,000 when the request left; had the lifetimes counted from the
+        // answer, they would end ten seconds after the server's.
+        let at = |s| DateTime::from_timestamp(s, 0);
+        assert_eq!(issued.access_expires_at, at(1_000_060));
+        assert_eq!(issued.refresh_expires_at, at(1_000_600));
     }
 
     #[test]

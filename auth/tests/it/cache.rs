@@ -181,6 +181,34 @@ async fn a_rejected_token_is_replaced_and_the_fetcher_is_told_why() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn tokens_rejected_late_in_their_life_are_always_replaced() {
+    // Under load a request can queue until its token has died on the server, though the cache
+    // still thinks it fresh. Such rejections come one per token and late in its life; they
+    // must never add up to the backoff meant for a server that refuses every token.
+    let names = ["t1", "t2", "t3", "t4", "t5", "t6", "t7"];
+    let (cache, _) = cache(names.iter().map(|name| Ok((*name, 3600))).collect());
+    assert_eq!(value(&cache.get().await.unwrap()), "t1");
+    for next in &names[1..6] {
+        // Past half of the hour, before the refresh planned at 3150 s to 3300 s.
+        tokio::time::advance(Duration::from_secs(2_000)).await;
+        let current = cache.get().await.unwrap();
+        cache.invalidate(current.secret());
+        assert_eq!(value(&cache.get().await.unwrap()), *next);
+    }
+    let mut expected = vec![FetchCause::Initial];
+    expected.extend([FetchCause::Rejected; 5]);
+    assert_eq!(cache.fetcher().causes(), expected);
+
+    // Refused at first use, tokens still run into the backoff: t6 and its replacement t7 are
+    // the second and third in a row, so t7 is kept and callers get the server's 401.
+    cache.invalidate(&SecretString::from("t6"));
+    assert_eq!(value(&cache.get().await.unwrap()), "t7");
+    cache.invalidate(&SecretString::from("t7"));
+    assert_eq!(value(&cache.get().await.unwrap()), "t7");
+    assert_eq!(cache.fetcher().causes().len(), 7);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_fetch_that_hangs_times_out() {
     let clock = TokioClock::new();
     let mut fetcher = Scripted::new(clock, vec![Ok(("never", 3600))]);
