@@ -195,7 +195,7 @@ async fn the_overall_timeout_is_on_timeout() {
         let server = MockServer::start_async().await;
         let (method, path) = (op.method(), op.path());
         let (status, body) = op.success();
-        server
+        let slow = server
             .mock_async(|when, then| {
                 when.method(method).path(path);
                 then.status(status)
@@ -209,13 +209,14 @@ async fn the_overall_timeout_is_on_timeout() {
         assert!(matches!(error, Error::Timeout { .. }), "{op:?}: {error:?}");
         assert_eq!(error.outcome(), Outcome::OnTimeout, "{op:?}");
         assert_eq!(started.elapsed(), Duration::from_secs(5), "{op:?}");
+        common::wait_for_calls(&slow, 1).await;
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_attempt_timeout_is_on_timeout() {
     let server = MockServer::start_async().await;
-    server
+    let slow = server
         .mock_async(|when, then| {
             when.path(format!("{API}/conversations/{CONVERSATION}/close"));
             then.status(202)
@@ -226,6 +227,7 @@ async fn an_attempt_timeout_is_on_timeout() {
     let timeouts = Timeouts::none().with_attempt(Some(Duration::from_secs(2)));
     let client = common::static_client(&server, RetryPolicy::none(), timeouts);
     let error = client.close(CONVERSATION).await.unwrap_err();
+    common::wait_for_calls(&slow, 1).await;
     assert!(
         matches!(
             error,

@@ -43,6 +43,24 @@ pub fn static_client(server: &MockServer, retry: RetryPolicy, timeouts: Timeouts
         .unwrap()
 }
 
+/// Waits, in real time, until `mock` has seen `calls` requests.
+///
+/// httpmock hands its servers from test to test, and under a paused clock a client timeout
+/// fires at once, possibly before the server's own thread has read the request. A test that
+/// ended then would leave that request to land on the next test's server and be counted
+/// there. Tests that give up on a request call this before dropping their server.
+pub async fn wait_for_calls(mock: &Mock<'_>, calls: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while mock.calls_async().await < calls {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mock server never saw {calls} request(s)"
+        );
+        // Real time: tokio's clock may be paused, and the server runs on its own thread.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// A node authorization registry whose token endpoint is the mock server's.
 pub fn registry(server: &MockServer) -> NodeAuthorizations {
     NodeAuthorizations::builder(server.url(TOKEN_PATH))
