@@ -230,7 +230,8 @@ async fn revoked_refresh_tokens_are_invalid_grant() {
 #[tokio::test]
 async fn access_tokens_expire() {
     let sandbox = Sandbox::builder()
-        .token_lifetime(Duration::from_secs(1))
+        // Long enough that a loaded machine's stall before the first call does not expire it.
+        .token_lifetime(Duration::from_secs(3))
         .start()
         .await
         .unwrap();
@@ -242,7 +243,7 @@ async fn access_tokens_expire() {
     );
     let (status, _) = call(reqwest::Method::GET, &url, &token, None).await;
     assert_eq!(status, 200);
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
     let (status, body) = call(reqwest::Method::GET, &url, &token, None).await;
     assert_eq!(status, 401, "{body}");
 

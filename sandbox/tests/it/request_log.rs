@@ -17,10 +17,12 @@ async fn requests_given_up_during_a_delay_fault_are_logged() {
         sandbox.wxcc_base(),
         known.queue_id
     );
-    // Far longer than the client waits; short enough that shutdown does not wait long.
-    sandbox.inject(Fault::delay(Duration::from_secs(1)).on("GET", "/wxcc/v1/ewt"));
+    // Far longer than the client waits; short enough that shutdown does not wait long. The
+    // client waits a whole second so that a loaded machine still gets each request written
+    // (and logged) before it gives up.
+    sandbox.inject(Fault::delay(Duration::from_secs(4)).on("GET", "/wxcc/v1/ewt"));
     let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(100))
+        .timeout(Duration::from_secs(1))
         .build()
         .unwrap();
     // Three attempts, as a client retrying after timeouts would make.

@@ -22,7 +22,10 @@ async fn deliveries_until(
     sandbox: &Sandbox,
     done: impl Fn(&[WebhookDelivery]) -> bool,
 ) -> Vec<WebhookDelivery> {
-    for _ in 0..200 {
+    // A deadline in real time, not a count of polls: the sandbox's retries wait real seconds,
+    // and a loaded machine stretches every exchange around them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         let log = sandbox.webhook_deliveries();
         if done(&log) {
             return log;
