@@ -550,8 +550,9 @@ impl Lifecycle {
     /// Persists a token response under `lock`, unless the generation has passed `generation`.
     /// A response without a refresh token keeps the stored one.
     ///
-    /// When the store cannot take the tokens (it is down), they are kept in memory, written at
-    /// the next access under the lock, and the access token is handed out all the same: it is
+    /// When the store cannot take the tokens, it is asked again a few times while the lock is
+    /// still held. When it still fails (it is down), they are kept in memory, written at the
+    /// next access under the lock, and the access token is handed out all the same: it is
     /// valid, and failing the caller would not bring the store back. A lost lease is different:
     /// another replica holds the entry and what it stores stands.
     pub async fn persist(
@@ -582,11 +583,7 @@ impl Lifecycle {
             updated_at: self.clock.now(),
         };
         let token = token_of(&stored);
-        match self
-            .store
-            .save_locked(&self.key, stored.clone(), lock)
-            .await
-        {
+        match self.save_while_locked(&stored, lock).await {
             Ok(()) => {}
             Err(error @ Error::LeaseLost { .. }) => {
                 tracing::error!(source = %self.name, %error, "tokens issued under a lost lease were not stored");
@@ -604,6 +601,66 @@ impl Lifecycle {
         }
         Ok(token)
     }
+}
+
+impl Lifecycle {
+    /// Saves freshly issued tokens under `lock`, trying again a few times (up to about a
+    /// second and a half of waiting) while the lock is still held when the store fails.
+    ///
+    /// Why here and not later: once the lock is released, another replica can read the entry
+    /// the refresh replaced and spend its refresh token again, which a server that rotates
+    /// refresh tokens answers by revoking the grant. A failure past the retries still keeps
+    /// the tokens in memory (see [`Lifecycle::persist`]).
+    ///
+    /// A store can fail after the write took effect (an answer lost on the way back). Before
+    /// writing again it reads the entry: if it already holds these tokens the save is done.
+    /// Reading also tells a store with versioned writes which version the next write replaces.
+    async fn save_while_locked(
+        &self,
+        stored: &StoredTokens,
+        lock: &StoreLock,
+    ) -> Result<(), Error> {
+        const RETRY_WAITS_MS: [u64; 3] = [100, 400, 1_000];
+        let mut error = match self
+            .store
+            .save_locked(&self.key, stored.clone(), lock)
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        for wait in RETRY_WAITS_MS {
+            if matches!(error, Error::LeaseLost { .. }) || !error.is_transient() {
+                break;
+            }
+            tracing::debug!(source = %self.name, %error, "the store did not take the new tokens; trying again while the lock is held");
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            let attempt = async {
+                let current = self.store.load_locked(&self.key, lock).await?;
+                if current.as_ref().is_some_and(|c| same_tokens(c, stored)) {
+                    return Ok(());
+                }
+                self.store
+                    .save_locked(&self.key, stored.clone(), lock)
+                    .await
+            };
+            match attempt.await {
+                Ok(()) => return Ok(()),
+                Err(next) => error = next,
+            }
+        }
+        Err(error)
+    }
+}
+
+/// Whether two entries carry the same tokens (compared as secrets are: only for equality).
+fn same_tokens(a: &StoredTokens, b: &StoredTokens) -> bool {
+    let same = |x: &Option<SecretString>, y: &Option<SecretString>| match (x, y) {
+        (Some(x), Some(y)) => x.expose_secret() == y.expose_secret(),
+        (None, None) => true,
+        _ => false,
+    };
+    same(&a.access_token, &b.access_token) && same(&a.refresh_token, &b.refresh_token)
 }
 
 pub(crate) fn token_of(stored: &StoredTokens) -> AccessToken {

@@ -78,10 +78,12 @@ return v",
 /// restart, run it with persistence (`appendonly yes`); without it a restart loses the refresh
 /// token and the connector needs authorizing again.
 ///
-/// One case is not covered yet: Redis failing *between* taking the lease and writing the
-/// refreshed tokens (a command timing out on a server that is alive but slow). The replica
-/// keeps the new tokens in memory and writes them at its next access, but it releases the
-/// lease meanwhile, so another replica can read the previous entry. Where a refresh answers
+/// When Redis fails *between* taking the lease and writing the refreshed tokens, the write is
+/// tried again while the lease is held (for about a second and a half, and a write whose
+/// answer was lost is recognised rather than refused). One case is not covered yet: Redis
+/// failing for longer than that. The replica then keeps the new tokens in memory and writes
+/// them at its next access, but it releases the lease meanwhile, so another replica that
+/// reaches Redis first can read the previous entry. Where a refresh answers
 /// with the same refresh token again (what a Cisco sample's log shows Webex doing; Cisco's
 /// material does not settle it), this costs one extra refresh. Where refresh tokens are
 /// rotated strictly, that replica spends a token that was already spent, and the grant has to

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use wxcc_auth::{
-    Error, ExposeSecret, RateLimit, RateLimiter, RedisRateLimiter, RedisStore, SecretString,
-    StoredTokens, TokenStore,
+    Connector, Error, ExposeSecret, RateLimit, RateLimiter, RedisRateLimiter, RedisStore,
+    SecretString, StoreFuture, StoreLock, StoredTokens, TokenSource, TokenStore,
 };
 
 /// The test server's URL, or `None` (after saying why) when this machine has none.
@@ -415,4 +415,132 @@ async fn without_redis_the_shared_limit_falls_back_to_one_for_this_process() {
         limit.acquire(Some(Duration::ZERO)).await.is_err(),
         "the fallback's two a minute are spent"
     );
+}
+
+/// A `RedisStore` whose next `failures` writes fail as a slow Redis does: the command times
+/// out, having taken effect (`landed`) or not.
+#[derive(Debug)]
+struct FailingWrites {
+    inner: RedisStore,
+    failures: std::sync::atomic::AtomicU32,
+    landed: bool,
+}
+
+impl FailingWrites {
+    fn failed(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
+impl TokenStore for FailingWrites {
+    fn load<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredTokens>> {
+        self.inner.load(key)
+    }
+    fn save<'a>(&'a self, key: &'a str, tokens: StoredTokens) -> StoreFuture<'a, ()> {
+        self.inner.save(key, tokens)
+    }
+    fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
+        self.inner.remove(key)
+    }
+    fn lock<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreLock> {
+        self.inner.lock(key)
+    }
+    fn load_locked<'a>(
+        &'a self,
+        key: &'a str,
+        lock: &'a StoreLock,
+    ) -> StoreFuture<'a, Option<StoredTokens>> {
+        self.inner.load_locked(key, lock)
+    }
+    fn save_locked<'a>(
+        &'a self,
+        key: &'a str,
+        tokens: StoredTokens,
+        lock: &'a StoreLock,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            if !self.failed() {
+                return self.inner.save_locked(key, tokens, lock).await;
+            }
+            if self.landed {
+                self.inner.save_locked(key, tokens, lock).await?;
+            }
+            Err(Error::StoreUnavailable {
+                store: "redis://127.0.0.1/0".into(),
+                message: "timed out after 2s".into(),
+            })
+        })
+    }
+    fn remove_locked<'a>(&'a self, key: &'a str, lock: &'a StoreLock) -> StoreFuture<'a, ()> {
+        self.inner.remove_locked(key, lock)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
+    let Some(url) = redis_url() else { return };
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("grant_type", "authorization_code");
+            then.status(200).json_body(serde_json::json!({
+                "access_token": "acc-1", "expires_in": 3600,
+                "refresh_token": "ref-1", "refresh_token_expires_in": 86_400,
+            }));
+        })
+        .await;
+    let refreshes = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("grant_type", "refresh_token");
+            then.status(200).json_body(serde_json::json!({
+                "access_token": "acc-2", "expires_in": 3600, "refresh_token": "ref-2",
+            }));
+        })
+        .await;
+    // Lost answers and lost writes alike: after the call that authorized, the entry holds the
+    // new tokens, so another replica reads them instead of an older entry (whose refresh token
+    // it would spend a second time).
+    for landed in [false, true] {
+        let prefix = prefix();
+        let store = |failures| {
+            let inner = RedisStore::builder(&url)
+                .key_prefix(&prefix)
+                .build()
+                .unwrap();
+            Arc::new(FailingWrites {
+                inner,
+                failures: std::sync::atomic::AtomicU32::new(failures),
+                landed,
+            })
+        };
+        let connector = |store| {
+            Connector::builder(
+                "retried",
+                "cid",
+                SecretString::from("csecret"),
+                "https://bot.example.com/cb",
+            )
+            .oauth_base(server.url("/v1"))
+            .store(store)
+            .build()
+            .unwrap()
+        };
+        let first = connector(store(1));
+        let request = first.authorization_request(true).unwrap();
+        first
+            .complete(&request, request.state(), "the-code")
+            .await
+            .unwrap_or_else(|e| panic!("landed={landed}: {e}"));
+        let second = connector(store(0));
+        let token = second.token().await.unwrap();
+        assert_eq!(token.secret().expose_secret(), "acc-1", "landed={landed}");
+    }
+    refreshes.assert_calls_async(0).await;
 }
