@@ -6,7 +6,8 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::lifecycle::{Kind, Lifecycle, Status};
+use crate::oauth::{self, Endpoint, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, SystemClock,
     TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,

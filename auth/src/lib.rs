@@ -57,6 +57,7 @@ mod clock;
 mod connector;
 mod error;
 mod file_store;
+mod lifecycle;
 mod node;
 mod oauth;
 #[cfg(feature = "redis")]
@@ -75,8 +76,9 @@ pub use connector::{
 };
 pub use error::Error;
 pub use file_store::FileStore;
+pub use lifecycle::Status;
 pub use node::{Credentials, NodeAuthorization, NodeAuthorizations, NodeAuthorizationsBuilder};
-pub use oauth::{Status, WEBEX_OAUTH_BASE};
+pub use oauth::WEBEX_OAUTH_BASE;
 #[cfg(feature = "redis")]
 pub use redis::{RedisRateLimiter, RedisRateLimiterBuilder, RedisStore, RedisStoreBuilder};
 pub use runtime::{

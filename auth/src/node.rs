@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::oauth::{self, Endpoint, Issued, Kind, Lifecycle, Status};
+use crate::lifecycle::{Kind, Lifecycle, Status};
+use crate::oauth::{self, Endpoint, Issued};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Connector, Error, FetchCause, FetchRequest,
     MemoryStore, SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,

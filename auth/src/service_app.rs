@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::oauth::{self, Endpoint, Kind, Lifecycle, Status, WEBEX_OAUTH_BASE};
+use crate::lifecycle::{Kind, Lifecycle, Status};
+use crate::oauth::{self, Endpoint, WEBEX_OAUTH_BASE};
 use crate::{
     AccessLevel, AccessToken, CacheSettings, Clock, Error, FetchRequest, MemoryStore, StoreLock,
     StoredTokens, SystemClock, TokenCache, TokenFetcher, TokenFuture, TokenSource, TokenStore,
