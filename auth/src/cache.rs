@@ -195,9 +195,13 @@ impl Cached {
     /// the server refuses that late most likely expired on its way (the request queued for
     /// seconds, or the server's clock runs ahead); a token refused at its first use is the
     /// case the rejection backoff is for (a missing scope, another organization). Tokens
-    /// without an expiry are never late.
+    /// without an expiry, or already expired when they came in (a fetcher's clock far off),
+    /// are never late: they keep counting toward the backoff.
     fn late_at(&self, now: DateTime<Utc>) -> bool {
         self.token.expires_at().is_some_and(|expires_at| {
+            if expires_at <= self.cached_at {
+                return false;
+            }
             let half = (expires_at - self.cached_at) / 2;
             self.cached_at
                 .checked_add_signed(half)
@@ -621,6 +625,7 @@ mod tests {
             failures in any::<u32>(),
             now in instant(),
             expires_at in instant(),
+            later in instant(),
         ) {
             let settings = CacheSettings {
                 refresh_before,
@@ -634,6 +639,10 @@ mod tests {
             let cached = cache.cached(AccessToken::new("t").with_expiry(expires_at), now);
             if let Some(refresh_at) = cached.refresh_at {
                 prop_assert!(refresh_at <= expires_at);
+            }
+            // Late only after the middle of a life that had begun when the token came in.
+            if cached.late_at(later) {
+                prop_assert!(expires_at > now && later > now);
             }
         }
 
