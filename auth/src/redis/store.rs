@@ -80,10 +80,13 @@ return v",
 ///
 /// When Redis fails *between* taking the lease and writing the refreshed tokens, the write is
 /// tried again while the lease is held (for about a second and a half, and a write whose
-/// answer was lost is recognised rather than refused). One case is not covered yet: Redis
-/// failing for longer than that. The replica then keeps the new tokens in memory and writes
-/// them at its next access, but it releases the lease meanwhile, so another replica that
-/// reaches Redis first can read the previous entry. Where a refresh answers
+/// answer was lost is recognised rather than refused). When Redis stays down longer, the
+/// replica keeps the new tokens in memory and a background task writes them once Redis is
+/// back: it tries after 2 s, then waits twice as long after each failure, never more than 30 s
+/// (an entry written after the tokens were issued stands; the kept tokens are dropped). One
+/// window is not covered: the lease is released meanwhile, so another replica that reaches
+/// Redis before that task does and needs a refresh right then (its token is about to expire)
+/// reads the previous entry. Where a refresh answers
 /// with the same refresh token again (what a Cisco sample's log shows Webex doing; Cisco's
 /// material does not settle it), this costs one extra refresh. Where refresh tokens are
 /// rotated strictly, that replica spends a token that was already spent, and the grant has to

@@ -544,3 +544,78 @@ async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
     }
     refreshes.assert_calls_async(0).await;
 }
+
+#[tokio::test]
+async fn tokens_kept_through_a_longer_outage_reach_redis_without_another_access() {
+    let Some(url) = redis_url() else { return };
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/v1/access_token")
+                .form_urlencoded_tuple("grant_type", "authorization_code");
+            then.status(200).json_body(serde_json::json!({
+                "access_token": "acc-1", "expires_in": 3600,
+                "refresh_token": "ref-1", "refresh_token_expires_in": 86_400,
+            }));
+        })
+        .await;
+    let prefix = prefix();
+    let store = |failures| {
+        let inner = RedisStore::builder(&url)
+            .key_prefix(&prefix)
+            .build()
+            .unwrap();
+        Arc::new(FailingWrites {
+            inner,
+            failures: std::sync::atomic::AtomicU32::new(failures),
+            landed: false,
+        })
+    };
+    let connector = |store| {
+        Connector::builder(
+            "outage",
+            "cid",
+            SecretString::from("csecret"),
+            "https://bot.example.com/cb",
+        )
+        .oauth_base(server.url("/v1"))
+        .store(store)
+        .build()
+        .unwrap()
+    };
+    // The first write and all three retries under the lease fail: the tokens are kept, the
+    // lease is let go, and nothing touches this connector again.
+    let first_store = store(4);
+    let first = connector(Arc::clone(&first_store) as Arc<dyn TokenStore>);
+    let request = first.authorization_request(true).unwrap();
+    first
+        .complete(&request, request.state(), "the-code")
+        .await
+        .unwrap();
+    assert!(
+        first_store
+            .load("connector/outage")
+            .await
+            .unwrap()
+            .is_none(),
+        "Redis did not take them"
+    );
+    // The background task's first try (2 s later) takes a fresh lease and writes them.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while first_store
+        .load("connector/outage")
+        .await
+        .unwrap()
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the kept tokens never reached Redis"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = connector(store(0) as Arc<dyn TokenStore>);
+    let token = second.token().await.unwrap();
+    assert_eq!(token.secret().expose_secret(), "acc-1");
+}
