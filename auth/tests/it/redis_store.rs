@@ -479,9 +479,8 @@ impl TokenStore for FailingWrites {
     }
 }
 
-#[tokio::test]
-async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
-    let Some(url) = redis_url() else { return };
+/// A token endpoint that answers the authorization-code grant with `acc-1` / `ref-1`.
+async fn code_grant_server() -> httpmock::MockServer {
     let server = httpmock::MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -494,6 +493,13 @@ async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
             }));
         })
         .await;
+    server
+}
+
+#[tokio::test]
+async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
+    let Some(url) = redis_url() else { return };
+    let server = code_grant_server().await;
     let refreshes = server
         .mock_async(|when, then| {
             when.method("POST")
@@ -548,18 +554,7 @@ async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
 #[tokio::test]
 async fn tokens_kept_through_a_longer_outage_reach_redis_without_another_access() {
     let Some(url) = redis_url() else { return };
-    let server = httpmock::MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/v1/access_token")
-                .form_urlencoded_tuple("grant_type", "authorization_code");
-            then.status(200).json_body(serde_json::json!({
-                "access_token": "acc-1", "expires_in": 3600,
-                "refresh_token": "ref-1", "refresh_token_expires_in": 86_400,
-            }));
-        })
-        .await;
+    let server = code_grant_server().await;
     let prefix = prefix();
     let store = |failures| {
         let inner = RedisStore::builder(&url)
