@@ -496,6 +496,35 @@ async fn code_grant_server() -> httpmock::MockServer {
     server
 }
 
+/// A Redis store under `prefix` whose next `failures` writes fail (after landing, if `landed`).
+fn failing_redis(url: &str, prefix: &str, failures: u32, landed: bool) -> Arc<FailingWrites> {
+    let inner = RedisStore::builder(url).key_prefix(prefix).build().unwrap();
+    Arc::new(FailingWrites {
+        inner,
+        failures: std::sync::atomic::AtomicU32::new(failures),
+        landed,
+    })
+}
+
+/// A connector named `name` that authorizes against [`code_grant_server`] and keeps its tokens
+/// in `store`.
+fn code_grant_connector(
+    name: &str,
+    server: &httpmock::MockServer,
+    store: Arc<dyn TokenStore>,
+) -> Connector {
+    Connector::builder(
+        name,
+        "cid",
+        SecretString::from("csecret"),
+        "https://bot.example.com/cb",
+    )
+    .oauth_base(server.url("/v1"))
+    .store(store)
+    .build()
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
     let Some(url) = redis_url() else { return };
@@ -515,29 +544,8 @@ async fn a_failed_write_of_new_tokens_is_retried_before_the_lease_is_let_go() {
     // it would spend a second time).
     for landed in [false, true] {
         let prefix = prefix();
-        let store = |failures| {
-            let inner = RedisStore::builder(&url)
-                .key_prefix(&prefix)
-                .build()
-                .unwrap();
-            Arc::new(FailingWrites {
-                inner,
-                failures: std::sync::atomic::AtomicU32::new(failures),
-                landed,
-            })
-        };
-        let connector = |store| {
-            Connector::builder(
-                "retried",
-                "cid",
-                SecretString::from("csecret"),
-                "https://bot.example.com/cb",
-            )
-            .oauth_base(server.url("/v1"))
-            .store(store)
-            .build()
-            .unwrap()
-        };
+        let store = |failures| failing_redis(&url, &prefix, failures, landed);
+        let connector = |store| code_grant_connector("retried", &server, store);
         let first = connector(store(1));
         let request = first.authorization_request(true).unwrap();
         first
@@ -556,29 +564,8 @@ async fn tokens_kept_through_a_longer_outage_reach_redis_without_another_access(
     let Some(url) = redis_url() else { return };
     let server = code_grant_server().await;
     let prefix = prefix();
-    let store = |failures| {
-        let inner = RedisStore::builder(&url)
-            .key_prefix(&prefix)
-            .build()
-            .unwrap();
-        Arc::new(FailingWrites {
-            inner,
-            failures: std::sync::atomic::AtomicU32::new(failures),
-            landed: false,
-        })
-    };
-    let connector = |store| {
-        Connector::builder(
-            "outage",
-            "cid",
-            SecretString::from("csecret"),
-            "https://bot.example.com/cb",
-        )
-        .oauth_base(server.url("/v1"))
-        .store(store)
-        .build()
-        .unwrap()
-    };
+    let store = |failures| failing_redis(&url, &prefix, failures, false);
+    let connector = |store| code_grant_connector("outage", &server, store);
     // The first write and all three retries under the lease fail: the tokens are kept, the
     // lease is let go, and nothing touches this connector again.
     let first_store = store(4);
